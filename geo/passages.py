@@ -1,0 +1,456 @@
+"""Passages of the 2007 "Sino-Russian relations" article and the years each one tells of.
+
+``data/sections.json`` holds the article cut into sections. Each section carries
+hand-curated year spans, inclusive ``[start, end]`` calendar years (``end`` null
+means open to the present), so that every year of the atlas's timeline falls in
+exactly one span of one section. :func:`passage_at` answers "which passage do I
+show for this year?".
+
+Nothing here imports streamlit, so the app, the tests and scripts share it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from geo.errors import DataError
+
+FIRST_YEAR = 1640
+LAST_YEAR = 2100
+SPAN_KINDS = ("narrated", "status_quo")
+LEVELS = (1, 2, 3)
+UNIT_IDS = frozenset(
+    {
+        "amur_left_bank",
+        "uda",
+        "primorye",
+        "sakhalin_north",
+        "sakhalin_south",
+        "heixiazi_west",
+        "heixiazi_east",
+        "tarabarov",
+        "zhenbao",
+        "outer_mongolia",
+        "tuva",
+        "manchuria",
+        "china_north",
+        "siberia",
+    }
+)
+TOP_KEYS = ("title", "source", "license", "attribution", "snapshot_date", "note", "sections")
+SOURCE_KEYS = ("article", "publisher", "file")
+SECTION_KEYS = ("id", "heading", "level", "parent", "text", "spans", "units")
+SPAN_KEYS = ("start", "end", "kind", "note")
+
+# "1660s" counts as 1660: a decade is still a year the passage points at.
+_YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inclusive calendar years ``[start, end]`` a section stands for; ``end=None`` is open."""
+
+    start: int
+    end: int | None
+    kind: str
+    note: str | None
+
+    def contains(self, year: int) -> bool:
+        """Whether ``year`` lies in the span.
+
+        Examples
+        --------
+        >>> Span(1690, 1857, "status_quo", "Nerchinsk holds").contains(1857)
+        True
+        >>> Span(2008, None, "status_quo", "2004 line holds").contains(2500)
+        True
+        """
+        return self.start <= year and (self.end is None or year <= self.end)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading of the article with its clean paragraphs, year spans and map units."""
+
+    id: str
+    heading: str
+    level: int
+    parent: str | None
+    text: tuple[str, ...]
+    spans: tuple[Span, ...]
+    units: tuple[str, ...]
+    main_article: str | None
+    # A pull quote kept apart from the prose: it captioned an image the atlas does not show.
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """The whole article: metadata for the footer plus the sections in reading order."""
+
+    title: str
+    source: str
+    license: str
+    attribution: str
+    snapshot_date: date
+    note: str
+    sections: tuple[Section, ...]
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id.
+
+        Raises
+        ------
+        KeyError
+            If there is no such section.
+
+        Examples
+        --------
+        >>> x = Section("x", "X", 3, None, ("Text.",), (), (), None)
+        >>> Article("T", "S", "L", "A", date(2007, 2, 15), "", (x,)).section("x").heading
+        'X'
+        """
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """What to show for a year: the section, the span that holds the year, and a warning flag.
+
+    ``after_snapshot`` is True when part of the year lies after the article was captured,
+    so the passage cannot tell the whole story of that year.
+    """
+
+    section: Section
+    span: Span
+    after_snapshot: bool
+
+
+def years_mentioned(text: Iterable[str]) -> tuple[int, ...]:
+    """Four-digit years (1500-2099) written in the paragraphs, sorted, without repeats.
+
+    Examples
+    --------
+    >>> years_mentioned(["In 1689 ...", "the 1660s, then 1689 again; 700,000 men"])
+    (1660, 1689)
+    """
+    return tuple(sorted({int(m) for paragraph in text for m in _YEAR_RE.findall(paragraph)}))
+
+
+def load_article(path: str | Path) -> Article:
+    """Read and validate ``sections.json``.
+
+    Parameters
+    ----------
+    path
+        The JSON file, e.g. ``data/sections.json``.
+
+    Returns
+    -------
+    Article
+        The sections in file order.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the section (or key) and the reason: unreadable file or bad JSON,
+        missing or mistyped keys, duplicate id, unknown parent, impossible level, unknown
+        unit or span kind, overlapping spans, or a year between ``FIRST_YEAR`` and
+        ``LAST_YEAR`` that no span covers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> span = {"start": 1640, "end": None, "kind": "narrated", "note": None}
+    >>> section = {"id": "only", "heading": "Only", "level": 2, "parent": None,
+    ...            "text": ["Text."], "spans": [span], "units": []}
+    >>> doc = {"title": "T", "source": {"article": "T", "publisher": "P", "file": "t.txt"},
+    ...        "license": "L", "attribution": "A", "snapshot_date": "2007-02-15",
+    ...        "note": "N", "sections": [section]}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = Path(tmp, "sections.json")
+    ...     _ = p.write_text(json.dumps(doc), encoding="utf-8")
+    ...     article = load_article(p)
+    >>> [s.id for s in article.sections]
+    ['only']
+    >>> article.sections[0].spans[0]
+    Span(start=1640, end=None, kind='narrated', note=None)
+    """
+    file = str(path)
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataError(file, "file", f"cannot read: {exc.strerror or exc}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(file, "JSON", f"not valid JSON: {exc}") from exc
+    if not isinstance(raw, Mapping):
+        raise DataError(file, "top level", "expected a JSON object")
+    for key in TOP_KEYS:
+        if key not in raw:
+            raise DataError(file, "top level", f"missing key {key!r}")
+    for key in ("title", "license", "attribution", "note"):
+        _require_str(raw[key], file, f"key {key!r}")
+    try:
+        snapshot = date.fromisoformat(_require_str(raw["snapshot_date"], file, "snapshot_date"))
+    except ValueError as exc:
+        raise DataError(file, "snapshot_date", "expected an ISO date YYYY-MM-DD") from exc
+    source = _parse_source(raw["source"], file)
+    if not isinstance(raw["sections"], list) or not raw["sections"]:
+        raise DataError(file, "sections", "expected a non-empty list")
+
+    sections = tuple(_parse_section(item, i, file) for i, item in enumerate(raw["sections"]))
+    _check_tree(sections, file)
+    _check_coverage(sections, file)
+    return Article(
+        title=raw["title"],
+        source=source,
+        license=raw["license"],
+        attribution=raw["attribution"],
+        snapshot_date=snapshot,
+        note=raw["note"],
+        sections=sections,
+    )
+
+
+def passage_at(article: Article, year: int) -> Passage:
+    """The passage to show for a calendar year.
+
+    Raises
+    ------
+    ValueError
+        If no span of the article covers ``year`` (before ``FIRST_YEAR``, say).
+
+    Examples
+    --------
+    >>> early = Span(1640, 1689, "narrated", None)
+    >>> quiet = Span(1690, None, "status_quo", "The 1689 border holds.")
+    >>> x = Section("x", "X", 3, None, ("Text.",), (early, quiet), (), None)
+    >>> a = Article("T", "S", "L", "A", date(2007, 2, 15), "", (x,))
+    >>> p = passage_at(a, 1700)
+    >>> p.section.id, p.span.kind, p.after_snapshot
+    ('x', 'status_quo', False)
+    >>> passage_at(a, 2009).after_snapshot
+    True
+    """
+    for section in article.sections:
+        for span in section.spans:
+            if span.contains(year):
+                return Passage(section, span, after_snapshot(article, date(year, 12, 31)))
+    raise ValueError(f"no passage of {article.title!r} covers the year {year}")
+
+
+def sections_about(article: Article, unit_id: str) -> tuple[Section, ...]:
+    """Sections that speak about a territory unit, in reading order.
+
+    Raises
+    ------
+    ValueError
+        If ``unit_id`` is not one of ``UNIT_IDS`` (most likely a typo).
+
+    Examples
+    --------
+    >>> x = Section("x", "X", 3, None, ("Text.",), (), ("zhenbao",), None)
+    >>> y = Section("y", "Y", 3, None, ("Text.",), (), (), None)
+    >>> a = Article("T", "S", "L", "A", date(2007, 2, 15), "", (x, y))
+    >>> [s.id for s in sections_about(a, "zhenbao")]
+    ['x']
+    >>> sections_about(a, "tuva")
+    ()
+    """
+    if unit_id not in UNIT_IDS:
+        raise ValueError(f"unknown territory unit {unit_id!r}")
+    return tuple(s for s in article.sections if unit_id in s.units)
+
+
+def breadcrumb(article: Article, section: Section) -> tuple[str, ...]:
+    """Headings from the top of the article down to ``section``.
+
+    Examples
+    --------
+    >>> era = Section("era", "Era", 2, None, (), (), (), None)
+    >>> sub = Section("sub", "Sub", 3, "era", ("Text.",), (), (), None)
+    >>> a = Article("T", "S", "L", "A", date(2007, 2, 15), "", (era, sub))
+    >>> breadcrumb(a, sub)
+    ('Era', 'Sub')
+    """
+    headings = [section.heading]
+    parent = section.parent
+    while parent is not None:
+        above = article.section(parent)
+        headings.append(above.heading)
+        parent = above.parent
+    return tuple(reversed(headings))
+
+
+def after_snapshot(article: Article, on: date) -> bool:
+    """Whether ``on`` is later than the day the article was captured.
+
+    Examples
+    --------
+    >>> a = Article("T", "S", "L", "A", date(2007, 2, 15), "", ())
+    >>> after_snapshot(a, date(2008, 10, 14)), after_snapshot(a, date(2004, 10, 14))
+    (True, False)
+    """
+    return on > article.snapshot_date
+
+
+def _require_str(value: Any, file: str, feature: str, *, empty_ok: bool = False) -> str:
+    if not isinstance(value, str) or (not empty_ok and not value.strip()):
+        raise DataError(file, feature, "expected a non-empty string")
+    return value
+
+
+def _require_int(value: Any, file: str, feature: str) -> int:
+    # bool is an int subclass, and `true` as a year is always a mistake.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DataError(file, feature, f"expected an integer year, got {value!r}")
+    return value
+
+
+def _parse_source(value: Any, file: str) -> str:
+    if not isinstance(value, Mapping):
+        raise DataError(file, "source", "expected an object with " + ", ".join(SOURCE_KEYS))
+    for key in SOURCE_KEYS:
+        _require_str(value.get(key), file, f"source.{key}")
+    return f'"{value["article"]}", {value["publisher"]} (seed file {value["file"]})'
+
+
+def _parse_section(item: Any, index: int, file: str) -> Section:
+    where = f"sections[{index}]"
+    if not isinstance(item, Mapping):
+        raise DataError(file, where, "expected a JSON object")
+    if isinstance(item.get("id"), str) and item["id"]:
+        where = f"section {item['id']!r}"
+    for key in SECTION_KEYS:
+        if key not in item:
+            raise DataError(file, where, f"missing key {key!r}")
+    section_id = _require_str(item["id"], file, where)
+    if not _SLUG_RE.match(section_id):
+        raise DataError(file, where, "id must be a lowercase slug like 'initial-contact'")
+    heading = _require_str(item["heading"], file, f"{where} heading")
+    level = item["level"]
+    if isinstance(level, bool) or level not in LEVELS:
+        raise DataError(file, where, f"level must be one of {LEVELS}, got {level!r}")
+    parent = item["parent"]
+    if parent is not None:
+        _require_str(parent, file, f"{where} parent")
+
+    text = item["text"]
+    if not isinstance(text, list) or not all(isinstance(p, str) and p.strip() for p in text):
+        raise DataError(file, where, "text must be a list of non-empty strings")
+    spans_raw = item["spans"]
+    if not isinstance(spans_raw, list):
+        raise DataError(file, where, "spans must be a list")
+    spans = tuple(_parse_span(s, f"{where} span {i}", file) for i, s in enumerate(spans_raw))
+    if spans and not text:
+        raise DataError(file, where, "a section without text cannot stand for any years")
+
+    units = item["units"]
+    if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+        raise DataError(file, where, "units must be a list of unit ids")
+    unknown = sorted(set(units) - UNIT_IDS)
+    if unknown:
+        raise DataError(file, where, f"unknown unit id(s) {', '.join(unknown)}")
+    if len(set(units)) != len(units):
+        raise DataError(file, where, "units lists an id twice")
+
+    main_article = item.get("main_article")
+    if main_article is not None:
+        _require_str(main_article, file, f"{where} main_article")
+    caption = item.get("caption")
+    if caption is not None:
+        _require_str(caption, file, f"{where} caption")
+    return Section(
+        id=section_id,
+        heading=heading,
+        level=level,
+        parent=parent,
+        text=tuple(text),
+        spans=spans,
+        units=tuple(units),
+        main_article=main_article,
+        caption=caption,
+    )
+
+
+def _parse_span(item: Any, where: str, file: str) -> Span:
+    if not isinstance(item, Mapping):
+        raise DataError(file, where, "expected a JSON object")
+    for key in SPAN_KEYS:
+        if key not in item:
+            raise DataError(file, where, f"missing key {key!r}")
+    start = _require_int(item["start"], file, where)
+    end = None if item["end"] is None else _require_int(item["end"], file, where)
+    if end is not None and end < start:
+        raise DataError(file, where, f"end {end} precedes start {start}")
+    kind = item["kind"]
+    if kind not in SPAN_KINDS:
+        raise DataError(file, where, f"unknown kind {kind!r}; expected one of {SPAN_KINDS}")
+    note = item["note"]
+    if note is not None:
+        _require_str(note, file, f"{where} note")
+    # A quiet span is only useful if it says which state of affairs still holds.
+    if kind == "status_quo" and note is None:
+        raise DataError(file, where, "a status_quo span needs a note saying what holds")
+    return Span(start, end, kind, note)
+
+
+def _check_tree(sections: tuple[Section, ...], file: str) -> None:
+    by_id: dict[str, Section] = {}
+    for section in sections:
+        if section.id in by_id:
+            raise DataError(file, f"section {section.id!r}", "duplicate id")
+        by_id[section.id] = section
+    for section in sections:
+        where = f"section {section.id!r}"
+        if section.parent is None:
+            if section.level > 2:
+                raise DataError(file, where, f"a level-{section.level} section needs a parent")
+            continue
+        parent = by_id.get(section.parent)
+        if parent is None:
+            raise DataError(file, where, f"unknown parent {section.parent!r}")
+        if parent.level != section.level - 1:
+            raise DataError(
+                file,
+                where,
+                f"level {section.level} under parent {parent.id!r} of level {parent.level}",
+            )
+
+
+def _label(span: Span) -> str:
+    return f"{span.start}-{'open' if span.end is None else span.end}"
+
+
+def _check_coverage(sections: tuple[Section, ...], file: str) -> None:
+    spans = sorted(
+        ((span, section.id) for section in sections for span in section.spans),
+        key=lambda pair: pair[0].start,
+    )
+    for (left, left_id), (right, right_id) in zip(spans, spans[1:], strict=False):
+        if left.end is None or left.end >= right.start:
+            raise DataError(
+                file,
+                f"section {right_id!r}",
+                f"span {_label(right)} overlaps span {_label(left)} of section {left_id!r}",
+            )
+    covered = FIRST_YEAR
+    for span, _ in spans:
+        if span.start > covered and covered <= LAST_YEAR:
+            last_gap = min(span.start - 1, LAST_YEAR)
+            raise DataError(file, "spans", f"years {covered}-{last_gap} fall in no span")
+        if span.end is None:
+            return
+        covered = max(covered, span.end + 1)
+    if covered <= LAST_YEAR:
+        raise DataError(file, "spans", f"years {covered}-{LAST_YEAR} fall in no span")
