@@ -39,7 +39,9 @@ UNIT_IDS = frozenset(
         "outer_mongolia",
         "tuva",
         "manchuria",
-        "china_north",
+        "inner_mongolia",
+        "north_china",
+        "dzungaria",
         "siberia",
     }
 )

@@ -1,0 +1,70 @@
+"""Static files the map loads: Leaflet from its installed package, and the base layers.
+
+Streamlit serves ``static/`` beside ``app.py`` at ``/app/static``. That folder
+is made at start-up and never committed: Leaflet comes from the registry
+package ``django-js-lib-leaflet``, the base layers from ``data/base``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+LEAFLET_PACKAGE = "js_lib_leaflet"
+LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
+BASE_FILES = ("land.geojson", "lakes.geojson", "rivers.geojson")
+
+
+def leaflet_dir() -> Path:
+    """Folder of Leaflet's files inside the installed ``django-js-lib-leaflet`` wheel.
+
+    Examples
+    --------
+    >>> (leaflet_dir() / "leaflet.js").is_file()
+    True
+    """
+    spec = importlib.util.find_spec(LEAFLET_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("django-js-lib-leaflet is not installed (see requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / LEAFLET_PACKAGE
+
+
+def install_static(static_dir: Path, base_dir: Path) -> list[Path]:
+    """Copy Leaflet and the base layers into ``static_dir``; return what was written.
+
+    Files already up to date are left alone, so calling it on every start is cheap.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> written = install_static(out, Path(tempfile.mkdtemp()))
+    >>> (out / "leaflet" / "leaflet.js").is_file()
+    True
+    """
+    written = []
+    sources = [(leaflet_dir() / name, static_dir / "leaflet" / name) for name in LEAFLET_FILES]
+    sources += [(base_dir / name, static_dir / "base" / name) for name in BASE_FILES]
+    for src, dst in sources:
+        if not src.exists():
+            continue
+        if src.is_dir():
+            for f in src.rglob("*"):
+                if f.is_file():
+                    written += _copy_if_changed(f, dst / f.relative_to(src))
+        else:
+            written += _copy_if_changed(src, dst)
+    return written
+
+
+def _copy_if_changed(src: Path, dst: Path) -> list[Path]:
+    if (
+        dst.exists()
+        and dst.stat().st_size == src.stat().st_size
+        and (dst.stat().st_mtime >= src.stat().st_mtime)
+    ):
+        return []
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+    return [dst]

@@ -1,0 +1,302 @@
+"""The whole atlas: every data file loaded, cross-checked, and the views made from it.
+
+:func:`load_atlas` reads ``data/`` once; the functions below are pure and
+take the :class:`Atlas` and a year (or a unit) as arguments. The app, the
+export command and the tests all go through them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from shapely.geometry import mapping
+
+from geo.borders import Border, shared_edges, side_borders
+from geo.errors import DataError
+from geo.events import Event, events_about, events_in, load_events
+from geo.mapview import LegendRow, LineView, PlaceView, UnitView
+from geo.passages import Article, Passage, Section, load_article, passage_at, sections_about
+from geo.periods import (
+    Holder,
+    Period,
+    Side,
+    history,
+    load_periods,
+    load_sides_and_holders,
+    state_at,
+    year_date,
+)
+from geo.places import Place, load_places, places_at
+from geo.territories import Group, Unit, area_km2, load_groups, load_units
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+FIRST_YEAR = 1640
+BORDER_WEIGHT = 2.6
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """Everything in ``data/``, loaded and checked."""
+
+    units: tuple[Unit, ...]
+    groups: tuple[Group, ...]
+    sides: dict[str, Side]
+    holders: dict[str, Holder]
+    periods: tuple[Period, ...]
+    article: Article
+    events: tuple[Event, ...]
+    places: tuple[Place, ...]
+    edges: dict[tuple[str, str], object]
+    geometries: dict[str, dict]
+    areas: dict[str, float]
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        return tuple(u.id for u in self.units)
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        raise KeyError(unit_id)
+
+
+@dataclass(frozen=True)
+class YearView:
+    """What the app shows for one year."""
+
+    year: int
+    on: date
+    units: tuple[UnitView, ...]
+    borders: tuple[Border, ...]
+    lines: tuple[LineView, ...]
+    places: tuple[PlaceView, ...]
+    passage: Passage
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class ControlRow:
+    """One line of a unit's history of control."""
+
+    start: date
+    end: date | None
+    holder: str
+    side: str
+    claimants: str
+    event: str
+    note: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class UnitContext:
+    """The context panel of a clicked unit."""
+
+    id: str
+    name_en: str
+    name_ru: str
+    name_zh: str
+    note: str
+    holder: str
+    side: str
+    claimants: tuple[str, ...]
+    area_km2: float
+    groups: tuple[str, ...]
+    history: tuple[ControlRow, ...]
+    sections: tuple[Section, ...]
+    events: tuple[Event, ...]
+
+
+def load_atlas(data_dir: Path = DATA_DIR, *, today: date | None = None) -> Atlas:
+    """Read and check every file in ``data_dir``.
+
+    Raises
+    ------
+    DataError
+        For the first problem found, naming the file, the feature and the reason.
+    """
+    units = load_units(data_dir / "territories.geojson")
+    ids = [u.id for u in units]
+    groups = load_groups(data_dir / "units.json", ids)
+    sides, holders = load_sides_and_holders(
+        data_dir / "holders.csv", data_dir / "holders.meta.json"
+    )
+    article = load_article(data_dir / "sections.json")
+    section_ids = {s.id for s in article.sections}
+    periods = load_periods(
+        data_dir / "periods.csv", units=ids, holders=holders, sections=section_ids, today=today
+    )
+    events = load_events(data_dir / "events.csv", sections=section_ids, unit_ids=frozenset(ids))
+    for s in article.sections:
+        unknown = set(s.units) - set(ids)
+        if unknown:
+            raise DataError(data_dir / "sections.json", s.id, f"unknown units {sorted(unknown)}")
+    places = load_places(data_dir / "places.geojson")
+    return Atlas(
+        units=units,
+        groups=groups,
+        sides=sides,
+        holders=holders,
+        periods=periods,
+        article=article,
+        events=events,
+        places=places,
+        edges=shared_edges(units),
+        geometries={u.id: mapping(u.geometry) for u in units},
+        areas={u.id: area_km2(u.geometry) for u in units},
+    )
+
+
+def legend_rows(atlas: Atlas) -> list[LegendRow]:
+    """Legend rows: one per side, then the line styles."""
+    rows = [LegendRow(s.name_en, s.color) for s in atlas.sides.values()]
+    rows.append(LegendRow("Border between sides", "#1d1d1d", line=True))
+    return rows
+
+
+def year_view(atlas: Atlas, year: int, selected: str | None = None) -> YearView:
+    """The map layers, the passage and the events of one year.
+
+    The situation is taken on 31 December of the year (:func:`geo.periods.year_date`).
+    """
+    on = year_date(year)
+    state = state_at(atlas.unit_ids, atlas.periods, on)
+    side_by_unit = {uid: atlas.holders[p.holder].side for uid, p in state.items()}
+    views = tuple(
+        UnitView(
+            id=u.id,
+            name=u.name_en,
+            holder=atlas.holders[state[u.id].holder].name_en,
+            side=side_by_unit[u.id],
+            claimants=", ".join(atlas.holders[c].name_en for c in state[u.id].claimants),
+            color=atlas.sides[side_by_unit[u.id]].color,
+        )
+        for u in atlas.units
+    )
+    borders = tuple(side_borders(atlas.edges, side_by_unit))
+    lines = tuple(
+        LineView(
+            id="-".join(b.sides),
+            label=" / ".join(atlas.sides[s].name_en for s in b.sides),
+            geometry=b.line,
+            kind="border",
+            dash=None,
+            weight=BORDER_WEIGHT,
+        )
+        for b in borders
+    )
+    places = tuple(
+        PlaceView(p.id, p.lon, p.lat, n.en, n.ru, n.zh) for p, n in places_at(atlas.places, on)
+    )
+    return YearView(
+        year=year,
+        on=on,
+        units=views,
+        borders=borders,
+        lines=lines,
+        places=places,
+        passage=passage_at(atlas.article, year),
+        events=events_in(atlas.events, year),
+    )
+
+
+def unit_context(atlas: Atlas, unit_id: str, year: int) -> UnitContext:
+    """Everything the context panel shows about one unit in one year."""
+    unit = atlas.unit(unit_id)
+    on = year_date(year)
+    rows = []
+    current = None
+    for p in history(atlas.periods, unit_id):
+        h = atlas.holders[p.holder]
+        is_now = p.in_force(on)
+        if is_now:
+            current = p
+        rows.append(
+            ControlRow(
+                start=p.start,
+                end=p.end,
+                holder=h.name_en,
+                side=h.side,
+                claimants=", ".join(atlas.holders[c].name_en for c in p.claimants),
+                event=p.event,
+                note=p.note,
+                current=is_now,
+            )
+        )
+    if current is None:
+        raise ValueError(f"no period of {unit_id} in force on {on}")
+    by_id = {s.id: s for s in atlas.article.sections}
+    wanted = {s.id for s in sections_about(atlas.article, unit_id)}
+    wanted |= {p.section for p in history(atlas.periods, unit_id)}
+    sections = tuple(s for s in atlas.article.sections if s.id in wanted and s.text)
+    return UnitContext(
+        id=unit.id,
+        name_en=unit.name_en,
+        name_ru=unit.name_ru,
+        name_zh=unit.name_zh,
+        note=unit.note,
+        holder=atlas.holders[current.holder].name_en,
+        side=atlas.holders[current.holder].side,
+        claimants=tuple(atlas.holders[c].name_en for c in current.claimants),
+        area_km2=atlas.areas[unit_id],
+        groups=tuple(g.name_en for g in atlas.groups if unit_id in g.units),
+        history=tuple(rows),
+        sections=tuple(by_id[s.id] for s in sections),
+        events=events_about(atlas.events, unit_id),
+    )
+
+
+def situation(atlas: Atlas, year: int) -> dict:
+    """The situation in one year as a GeoJSON FeatureCollection, one feature per unit.
+
+    The date is 31 December of the year, as in the app.
+    """
+    on = year_date(year)
+    state = state_at(atlas.unit_ids, atlas.periods, on)
+    features = []
+    for u in atlas.units:
+        p = state[u.id]
+        h = atlas.holders[p.holder]
+        features.append(
+            {
+                "type": "Feature",
+                "id": u.id,
+                "geometry": atlas.geometries[u.id],
+                "properties": {
+                    "id": u.id,
+                    "name": u.name_en,
+                    "name_ru": u.name_ru,
+                    "name_zh": u.name_zh,
+                    "holder": h.name_en,
+                    "holder_id": h.id,
+                    "side": h.side,
+                    "claimants": [atlas.holders[c].name_en for c in p.claimants],
+                    "since": p.start.isoformat(),
+                    "until": p.end.isoformat() if p.end else None,
+                    "event": p.event,
+                    "area_km2": round(atlas.areas[u.id], 1),
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "name": f"sino-russian-border-{year}",
+        "date": on.isoformat(),
+        "note": "Situation on 31 December of the year; periods are [start, end).",
+        "source": "Sino-Russian Border Atlas; see its data/ folder for the sources of each file",
+        "features": features,
+    }
+
+
+def situation_json(atlas: Atlas, year: int) -> str:
+    """:func:`situation` as a JSON string."""
+    return json.dumps(situation(atlas, year), ensure_ascii=False)
+
+
+def last_year(today: date | None = None) -> int:
+    """The last year the slider offers: the current year."""
+    return (today or date.today()).year

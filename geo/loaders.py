@@ -1,0 +1,24 @@
+"""Cached loaders for the app: the only module of ``geo`` that imports streamlit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from geo.assets import install_static
+from geo.atlas import DATA_DIR, Atlas, load_atlas
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+
+
+@st.cache_resource(show_spinner=False)
+def atlas() -> Atlas:
+    """The atlas, loaded and checked once per server process (shared, read-only)."""
+    return load_atlas(DATA_DIR)
+
+
+@st.cache_resource(show_spinner=False)
+def static_files() -> int:
+    """Put Leaflet and the base layers where Streamlit serves them; once per process."""
+    return len(install_static(STATIC_DIR, DATA_DIR / "base"))

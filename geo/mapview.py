@@ -1,0 +1,380 @@
+"""The folium map: a constant base map, and one feature group per year.
+
+The base map (:func:`base_map`) renders identically on every run, so
+streamlit-folium keeps its iframe, the user's zoom and pan; everything that
+changes with the year goes into the feature group of :func:`year_layer`,
+sent with ``st_folium(feature_group_to_add=...)``.
+
+Leaflet comes from the installed ``django-js-lib-leaflet`` package and the
+base geography from ``data/base``; both are served by Streamlit's static
+file server (``/app/static``), so the map needs no internet connection.
+
+folium does not escape tooltip text: every string from the data is escaped
+here before it reaches HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+STATIC_URL = "/app/static"
+LEAFLET_JS = f"{STATIC_URL}/leaflet/leaflet.js"
+LEAFLET_CSS = f"{STATIC_URL}/leaflet/leaflet.css"
+BASE_LAYERS = ("land", "lakes", "rivers")
+CENTER = (48.5, 118.0)
+ZOOM = 4
+MIN_ZOOM = 3
+MAX_ZOOM = 13
+HEIGHT = 600
+SEA_COLOR = "#cfe0ec"
+LAND_COLOR = "#f4f1e8"
+WATER_COLOR = "#5b8db8"
+BORDER_COLOR = "#1d1d1d"
+SELECTED_COLOR = "#ffd400"
+PANES = (("water", 440), ("borders", 450), ("places", 460))
+BORDER_STYLES = {
+    # certainty -> (dash pattern, weight); a legend row each
+    "border": (None, 2.6),
+}
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """What the map shows of one unit in the chosen year."""
+
+    id: str
+    name: str
+    holder: str
+    side: str
+    claimants: str
+    color: str
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """A place marker: its name in the chosen year, in three languages."""
+
+    id: str
+    lon: float
+    lat: float
+    name_en: str
+    name_ru: str
+    name_zh: str
+
+
+@dataclass(frozen=True)
+class LineView:
+    """A line drawn for the year: a border between sides, or a treaty line."""
+
+    id: str
+    label: str
+    geometry: BaseGeometry
+    kind: str
+    dash: str | None
+    weight: float
+    color: str = BORDER_COLOR
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One row of the legend: a fill swatch or a line sample."""
+
+    label: str
+    color: str
+    line: bool = False
+    dash: str | None = None
+
+
+class _PruneOldFeatureGroups(MacroElement):
+    # streamlit-folium pushes every group it is sent into window.feature_group
+    # and never empties it (upstream issue #247): drop the groups no longer on
+    # the map so the page does not grow with every slider step.
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        window.feature_group = (window.feature_group || []).filter(
+            function (l) { return map_div && map_div.hasLayer(l); });
+        {% endmacro %}"""
+    )
+
+
+class _StaticBase(MacroElement):
+    # The base geography is fetched from the static server rather than
+    # embedded: the map script stays small and identical on every run.
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+          var styles = {{ this.styles }};
+          {{ this.layers }}.forEach(function (name) {
+            fetch("{{ this.url }}/base/" + name + ".geojson")
+              .then(function (r) { return r.json(); })
+              .then(function (data) {
+                L.geoJSON(data, {
+                  pane: styles[name].pane, interactive: false,
+                  style: function () { return styles[name].style; }
+                }).addTo(map);
+              });
+          });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, layers: Sequence[str], url: str):
+        super().__init__()
+        self.layers = json.dumps(list(layers))
+        self.url = url
+        self.styles = json.dumps(
+            {
+                "land": {
+                    "pane": "tilePane",
+                    "style": {
+                        "fillColor": LAND_COLOR,
+                        "fillOpacity": 1,
+                        "color": "#9c9688",
+                        "weight": 0.6,
+                        "className": "base-land",
+                    },
+                },
+                "lakes": {
+                    "pane": "water",
+                    "style": {
+                        "fillColor": SEA_COLOR,
+                        "fillOpacity": 1,
+                        "color": WATER_COLOR,
+                        "weight": 0.8,
+                        "className": "base-lake",
+                    },
+                },
+                "rivers": {
+                    "pane": "water",
+                    "style": {
+                        "color": WATER_COLOR,
+                        "weight": 1.4,
+                        "opacity": 0.9,
+                        "fill": False,
+                        "className": "base-river",
+                    },
+                },
+            }
+        )
+
+
+class _Legend(MacroElement):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+          var legend = L.control({position: "bottomright"});
+          legend.onAdd = function () {
+            var div = L.DomUtil.create("div", "atlas-legend");
+            div.innerHTML = {{ this.html }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+          };
+          legend.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, rows: Sequence[LegendRow], title: str):
+        super().__init__()
+        self.html = json.dumps(legend_html(rows, title))
+
+
+def legend_html(rows: Sequence[LegendRow], title: str) -> str:
+    """HTML of the legend, with every label escaped.
+
+    Examples
+    --------
+    >>> "&lt;b&gt;" in legend_html([LegendRow("<b>", "#fff")], "Held by")
+    True
+    """
+    parts = [f"<div class='atlas-legend-title'>{html.escape(title)}</div>"]
+    for row in rows:
+        if row.line:
+            dash = f"stroke-dasharray='{html.escape(row.dash)}'" if row.dash else ""
+            swatch = (
+                "<svg width='26' height='10'><line x1='0' y1='5' x2='26' y2='5' "
+                f"stroke='{html.escape(row.color)}' stroke-width='2.5' {dash}/></svg>"
+            )
+        else:
+            swatch = (
+                f"<span class='atlas-swatch' style='background:{html.escape(row.color)}'></span>"
+            )
+        parts.append(f"<div class='atlas-legend-row'>{swatch} {html.escape(row.label)}</div>")
+    return "".join(parts)
+
+
+LEGEND_CSS = """
+<style>
+.leaflet-container { background: %(sea)s; }
+.atlas-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
+  font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
+.atlas-legend-title { font-weight: 600; margin-top: 2px; }
+.atlas-swatch { display: inline-block; width: 14px; height: 12px; opacity: 0.75;
+  border: 1px solid #555; vertical-align: -2px; }
+</style>
+""" % {"sea": SEA_COLOR}
+
+
+def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) -> folium.Map:
+    """The constant base map: offline Leaflet, the embedded base geography, the legend.
+
+    Examples
+    --------
+    >>> m = base_map([LegendRow("China", "#d9534f")])
+    >>> [src for _, src in m.default_js]
+    ['/app/static/leaflet/leaflet.js']
+    """
+    m = folium.Map(
+        location=CENTER,
+        zoom_start=ZOOM,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
+        tiles=None,
+        control_scale=True,
+        max_bounds=True,
+    )
+    # only Leaflet itself: folium's jQuery, Bootstrap and awesome-markers come
+    # from CDNs and nothing here needs them
+    m.default_js = [("leaflet", f"{static_url}/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{static_url}/leaflet/leaflet.css")]
+    m.get_root().header.add_child(Element(LEGEND_CSS))
+    for name, z in PANES:
+        folium.map.CustomPane(name, z_index=z, pointer_events=False).add_to(m)
+    m.add_child(_StaticBase(BASE_LAYERS, static_url))
+    m.add_child(_Legend(legend_rows, "Held by"))
+    return m
+
+
+def unit_collection(
+    geometries: Mapping[str, dict], views: Iterable[UnitView], selected: str | None = None
+) -> dict:
+    """GeoJSON of the units for one year; every string property is escaped.
+
+    ``geometries`` holds each unit's GeoJSON geometry (made once, reused).
+
+    Examples
+    --------
+    >>> g = {"a": {"type": "Point", "coordinates": [0, 0]}}
+    >>> fc = unit_collection(g, [UnitView("a", "<A>", "Qing", "china", "", "#d00")])
+    >>> fc["features"][0]["properties"]["name"]
+    '&lt;A&gt;'
+    """
+    features = []
+    for v in views:
+        features.append(
+            {
+                "type": "Feature",
+                "id": v.id,
+                "geometry": geometries[v.id],
+                "properties": {
+                    "id": v.id,
+                    "name": html.escape(v.name),
+                    "holder": html.escape(v.holder),
+                    "claimants": html.escape(v.claimants) if v.claimants else "none",
+                    "side": v.side,
+                    "color": v.color,
+                    "selected": v.id == selected,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _unit_style(feature: dict) -> dict:
+    p = feature["properties"]
+    return {
+        "fillColor": p["color"],
+        "fillOpacity": 0.55,
+        "color": SELECTED_COLOR if p["selected"] else "#555555",
+        "weight": 3 if p["selected"] else 0.6,
+        "className": f"territory territory-{p['id']} side-{p['side']}",
+    }
+
+
+def _line_style(feature: dict) -> dict:
+    p = feature["properties"]
+    style = {
+        "color": p["color"],
+        "weight": p["weight"],
+        "opacity": 0.95,
+        "className": f"line line-{p['kind']} line-{p['id']}",
+    }
+    if p["dash"]:
+        style["dashArray"] = p["dash"]
+    return style
+
+
+def year_layer(
+    units: dict,
+    lines: Sequence[LineView],
+    places: Sequence[PlaceView],
+    *,
+    name: str = "year",
+) -> folium.FeatureGroup:
+    """The feature group for one year: territories, border lines and places.
+
+    Examples
+    --------
+    >>> fg = year_layer({"type": "FeatureCollection", "features": []}, [], [])
+    >>> isinstance(fg, folium.FeatureGroup)
+    True
+    """
+    fg = folium.FeatureGroup(name=name)
+    if units["features"]:
+        folium.GeoJson(
+            units,
+            name="territories",
+            style_function=_unit_style,
+            highlight_function=lambda f: {"weight": 2.5, "fillOpacity": 0.7},
+            tooltip=folium.GeoJsonTooltip(
+                fields=["name", "holder"], aliases=["", "Held by:"], labels=True, sticky=True
+            ),
+        ).add_to(fg)
+    if lines:
+        collection = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": mapping(ln.geometry),
+                    "properties": {
+                        "id": ln.id,
+                        "label": html.escape(ln.label),
+                        "kind": ln.kind,
+                        "dash": ln.dash,
+                        "weight": ln.weight,
+                        "color": ln.color,
+                    },
+                }
+                for ln in lines
+                if not ln.geometry.is_empty
+            ],
+        }
+        folium.GeoJson(
+            collection, name="lines", style_function=_line_style, interactive=False, pane="borders"
+        ).add_to(fg)
+    for p in places:
+        label = html.escape(f"{p.name_en} · {p.name_ru} · {p.name_zh}")
+        folium.CircleMarker(
+            location=(p.lat, p.lon),
+            radius=4,
+            color="#222222",
+            weight=1,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1,
+            pane="places",
+            class_name=f"place place-{p.id}",
+            tooltip=folium.Tooltip(label),
+        ).add_to(fg)
+    fg.add_child(_PruneOldFeatureGroups())
+    return fg

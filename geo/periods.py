@@ -1,0 +1,288 @@
+"""Holders, sides and periods of control: who holds each unit on a given date.
+
+Periods follow one interval rule, ``[start, end)``: a period is in force
+from its start date up to, but not on, its end date; an empty end means it
+is still in force. A year is shown as it stood on :data:`YEAR_DAY` of that
+year (31 December), in the app and in the export alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from geo.errors import DataError
+
+FIRST_DATE = date(1640, 1, 1)
+YEAR_DAY = (12, 31)
+PERIOD_COLUMNS = (
+    "unit",
+    "start",
+    "end",
+    "holder",
+    "claimants",
+    "event",
+    "section",
+    "source",
+    "note",
+)
+HOLDER_COLUMNS = ("id", "name_en", "name_ru", "name_zh", "side", "note")
+META_KEYS = ("source", "license", "note")
+
+
+@dataclass(frozen=True)
+class Side:
+    """A broad side that the map colours (China, Russia, ...)."""
+
+    id: str
+    name_en: str
+    color: str
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A state or status that can hold a unit."""
+
+    id: str
+    name_en: str
+    name_ru: str
+    name_zh: str
+    side: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Period:
+    """One unit held by one holder over ``[start, end)``."""
+
+    unit: str
+    start: date
+    end: date | None
+    holder: str
+    claimants: tuple[str, ...] = ()
+    event: str = ""
+    section: str = ""
+    source: str = ""
+    note: str = ""
+
+    def in_force(self, on: date) -> bool:
+        """True when ``start <= on < end``.
+
+        Examples
+        --------
+        >>> p = Period("u", date(1689, 9, 6), date(1858, 5, 28), "qing")
+        >>> p.in_force(date(1858, 5, 27)), p.in_force(date(1858, 5, 28))
+        (True, False)
+        """
+        return self.start <= on and (self.end is None or on < self.end)
+
+
+def year_date(year: int) -> date:
+    """The date at which a year's situation is taken: 31 December.
+
+    Examples
+    --------
+    >>> year_date(1858)
+    datetime.date(1858, 12, 31)
+    """
+    return date(year, *YEAR_DAY)
+
+
+def load_sides_and_holders(
+    holders_csv: Path, meta_json: Path
+) -> tuple[dict[str, Side], dict[str, Holder]]:
+    """Read the holder vocabulary and its sides.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the row and the reason: a missing column, a duplicate
+        id, or a holder whose side is not declared.
+    """
+    meta = _read_meta(meta_json)
+    sides: dict[str, Side] = {}
+    for i, s in enumerate(meta.get("sides", [])):
+        if not {"id", "name_en", "color"} <= set(s):
+            raise DataError(meta_json, f"sides[{i}]", "needs id, name_en and color")
+        sides[s["id"]] = Side(s["id"], s["name_en"], s["color"])
+    holders: dict[str, Holder] = {}
+    for line, row in _read_csv(holders_csv, HOLDER_COLUMNS):
+        where = f"row {line} ({row['id']})"
+        if row["id"] in holders:
+            raise DataError(holders_csv, where, "duplicate holder id")
+        if row["side"] not in sides:
+            raise DataError(holders_csv, where, f"unknown side {row['side']!r}")
+        holders[row["id"]] = Holder(**{k: row[k] for k in HOLDER_COLUMNS})
+    return sides, holders
+
+
+def load_periods(
+    path: Path,
+    *,
+    units: Collection[str],
+    holders: Collection[str],
+    sections: Collection[str],
+    today: date | None = None,
+) -> tuple[Period, ...]:
+    """Read and check the periods of control.
+
+    Every unit must have exactly one period in force on every date from
+    :data:`FIRST_DATE` onward: periods of a unit are sorted, contiguous, and
+    the last one is open.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the row (or unit) and the reason.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> text = ("unit,start,end,holder,claimants,event,section,source,note\\n"
+    ...         "a,1640-01-01,1689-09-06,x,y,,s,src,\\n"
+    ...         "a,1689-09-06,,y,,Nerchinsk,s,src,\\n")
+    >>> d = tempfile.mkdtemp(); p = Path(d, "p.csv"); _ = p.write_text(text)
+    >>> [q.holder for q in load_periods(p, units={"a"}, holders={"x", "y"}, sections={"s"})]
+    ['x', 'y']
+    """
+    periods: list[Period] = []
+    for line, row in _read_csv(path, PERIOD_COLUMNS):
+        where = f"row {line} ({row['unit']} from {row['start']})"
+        if row["unit"] not in units:
+            raise DataError(path, where, f"unknown unit {row['unit']!r}")
+        start = _parse_date(path, where, row["start"])
+        end = _parse_date(path, where, row["end"]) if row["end"] else None
+        if end is not None and end <= start:
+            raise DataError(path, where, "end is not after start")
+        claimants = tuple(c for c in row["claimants"].split(";") if c)
+        for h in (row["holder"], *claimants):
+            if h not in holders:
+                raise DataError(path, where, f"unknown holder {h!r}")
+        if row["section"] not in sections:
+            raise DataError(path, where, f"unknown article section {row['section']!r}")
+        if not row["source"]:
+            raise DataError(path, where, "no source")
+        periods.append(
+            Period(
+                row["unit"],
+                start,
+                end,
+                row["holder"],
+                claimants,
+                row["event"],
+                row["section"],
+                row["source"],
+                row["note"],
+            )
+        )
+    _check_coverage(path, periods, units, today or date.today())
+    return tuple(periods)
+
+
+def _check_coverage(path: Path, periods: Iterable[Period], units: Collection[str], today: date):
+    by_unit: dict[str, list[Period]] = {u: [] for u in units}
+    for p in periods:
+        by_unit[p.unit].append(p)
+    for unit, ps in by_unit.items():
+        if not ps:
+            raise DataError(path, unit, "no periods")
+        ps.sort(key=lambda p: p.start)
+        if ps[0].start > FIRST_DATE:
+            raise DataError(path, unit, f"nothing in force before {ps[0].start}")
+        for a, b in zip(ps, ps[1:], strict=False):
+            if a.end is None or a.end > b.start:
+                raise DataError(path, unit, f"periods from {a.start} and {b.start} overlap")
+            if a.end < b.start:
+                raise DataError(path, unit, f"gap from {a.end} to {b.start}")
+        if ps[-1].end is not None and ps[-1].end <= today:
+            raise DataError(path, unit, f"nothing in force after {ps[-1].end}")
+
+
+def state_at(units: Iterable[str], periods: Iterable[Period], on: date) -> dict[str, Period]:
+    """The period in force for each unit on a date.
+
+    Examples
+    --------
+    >>> ps = [Period("a", date(1640, 1, 1), date(1858, 5, 28), "qing"),
+    ...       Period("a", date(1858, 5, 28), None, "russian_empire")]
+    >>> state_at(["a"], ps, date(1858, 12, 31))["a"].holder
+    'russian_empire'
+    """
+    wanted = set(units)
+    out = {p.unit: p for p in periods if p.unit in wanted and p.in_force(on)}
+    missing = wanted - set(out)
+    if missing:
+        raise ValueError(f"no period in force on {on} for {sorted(missing)}")
+    return out
+
+
+def history(periods: Iterable[Period], unit: str) -> tuple[Period, ...]:
+    """All periods of one unit, oldest first.
+
+    Examples
+    --------
+    >>> ps = [Period("a", date(1858, 5, 28), None, "r"), Period("a", date(1640, 1, 1),
+    ...       date(1858, 5, 28), "q"), Period("b", date(1640, 1, 1), None, "q")]
+    >>> [p.holder for p in history(ps, "a")]
+    ['q', 'r']
+    """
+    return tuple(sorted((p for p in periods if p.unit == unit), key=lambda p: p.start))
+
+
+def changes_in(periods: Iterable[Period], year: int) -> tuple[Period, ...]:
+    """Periods that begin within a calendar year, by date.
+
+    Examples
+    --------
+    >>> ps = [Period("a", date(1858, 5, 28), None, "r"), Period("b", date(1640, 1, 1), None, "q")]
+    >>> [p.unit for p in changes_in(ps, 1858)]
+    ['a']
+    """
+    return tuple(sorted((p for p in periods if p.start.year == year), key=lambda p: p.start))
+
+
+def side_of(holders: Mapping[str, Holder], holder: str) -> str:
+    """The side a holder belongs to.
+
+    Examples
+    --------
+    >>> side_of({"qing": Holder("qing", "Qing", "Цин", "清", "china")}, "qing")
+    'china'
+    """
+    return holders[holder].side
+
+
+def _read_meta(path: Path) -> dict:
+    try:
+        meta = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(path, "file", f"cannot read: {exc}") from exc
+    for key in META_KEYS:
+        if not meta.get(key):
+            raise DataError(path, "file", f"missing {key!r}")
+    return meta
+
+
+def _read_csv(path: Path, columns: tuple[str, ...]):
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = set(columns) - set(reader.fieldnames or ())
+            if missing:
+                raise DataError(path, "header", f"missing columns {sorted(missing)}")
+            rows = list(reader)
+    except OSError as exc:
+        raise DataError(path, "file", f"cannot read: {exc}") from exc
+    for i, row in enumerate(rows, start=2):
+        yield i, {k: (row.get(k) or "").strip() for k in columns}
+
+
+def _parse_date(path: Path, where: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise DataError(path, where, f"not an ISO date: {text!r}") from exc

@@ -1,0 +1,47 @@
+"""Text helpers for output that Streamlit renders as Markdown."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown (and the HTML Streamlit would show) so data is shown as written.
+
+    Examples
+    --------
+    >>> md_escape("*Sick man* of [Asia] <b>")
+    '\\\\*Sick man\\\\* of \\\\[Asia\\\\] \\\\<b\\\\>'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def span_label(start: date, end: date | None) -> str:
+    """A readable label for a ``[start, end)`` period.
+
+    Examples
+    --------
+    >>> span_label(date(1689, 9, 6), date(1858, 5, 28))
+    '6 Sep 1689 – 28 May 1858'
+    >>> span_label(date(2008, 10, 14), None)
+    'since 14 Oct 2008'
+    """
+
+    def fmt(d: date) -> str:
+        return f"{d.day} {d.strftime('%b')} {d.year}"
+
+    return f"since {fmt(start)}" if end is None else f"{fmt(start)} – {fmt(end)}"
+
+
+def km2(value: float) -> str:
+    """Area with thousands separators, and decimals only for small areas.
+
+    Examples
+    --------
+    >>> km2(309104.4), km2(0.74)
+    ('309,104 km²', '0.74 km²')
+    """
+    return f"{value:,.2f} km²" if value < 10 else f"{value:,.0f} km²"
