@@ -1,4 +1,4 @@
-"""Sino-Russian Border Atlas: the map, the year slider, the article passage and the context panel."""
+"""Sino-Russian Border Atlas: the map, the year slider, the passage and the context panel."""
 
 from __future__ import annotations
 

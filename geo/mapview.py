@@ -212,16 +212,16 @@ def legend_html(rows: Sequence[LegendRow], title: str) -> str:
     return "".join(parts)
 
 
-LEGEND_CSS = """
+LEGEND_CSS = f"""
 <style>
-.leaflet-container { background: %(sea)s; }
-.atlas-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
-  font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
-.atlas-legend-title { font-weight: 600; margin-top: 2px; }
-.atlas-swatch { display: inline-block; width: 14px; height: 12px; opacity: 0.75;
-  border: 1px solid #555; vertical-align: -2px; }
+.leaflet-container {{ background: {SEA_COLOR}; }}
+.atlas-legend {{ background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
+  font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }}
+.atlas-legend-title {{ font-weight: 600; margin-top: 2px; }}
+.atlas-swatch {{ display: inline-block; width: 14px; height: 12px; opacity: 0.75;
+  border: 1px solid #555; vertical-align: -2px; }}
 </style>
-""" % {"sea": SEA_COLOR}
+"""
 
 
 def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) -> folium.Map:
