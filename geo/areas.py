@@ -1,0 +1,154 @@
+"""Areas computed by the atlas, beside the published figures, and the land that changed hands.
+
+All areas come from :func:`geo.territories.area_km2` (an equal-area
+projection); ``data/areas.json`` holds the published figures, their
+sources and the accepted range of each.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from geo.errors import DataError
+from geo.periods import Holder, Period
+
+FIGURE_KEYS = ("id", "label", "units", "published", "low", "high", "source", "tolerance")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published area and the units it covers."""
+
+    id: str
+    label: str
+    units: tuple[str, ...]
+    published: str
+    low: float
+    high: float
+    source: str
+    tolerance: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A published figure beside the atlas's own area for the same units."""
+
+    figure: Figure
+    computed_km2: float
+
+    @property
+    def within(self) -> bool:
+        return self.figure.low <= self.computed_km2 <= self.figure.high
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Land whose side changed on one date, with the event that began the new periods."""
+
+    on: date
+    event: str
+    units: tuple[str, ...]
+    from_sides: tuple[str, ...]
+    to_side: str
+    area_km2: float
+
+
+def load_figures(path: Path, unit_ids: Sequence[str]) -> tuple[Figure, ...]:
+    """Read ``areas.json``; every figure must name known units and a range.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the figure and the reason.
+    """
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(path, "file", f"cannot read: {exc}") from exc
+    known = set(unit_ids)
+    out = []
+    for i, f in enumerate(doc.get("figures", [])):
+        where = f"figures[{i}] ({f.get('id')})"
+        missing = [k for k in FIGURE_KEYS if k not in f]
+        if missing:
+            raise DataError(path, where, f"missing {missing}")
+        unknown = [u for u in f["units"] if u not in known]
+        if unknown or not f["units"]:
+            raise DataError(path, where, f"unknown or no units {unknown}")
+        if not 0 < f["low"] <= f["high"]:
+            raise DataError(path, where, "needs 0 < low <= high")
+        out.append(
+            Figure(
+                f["id"],
+                f["label"],
+                tuple(f["units"]),
+                f["published"],
+                float(f["low"]),
+                float(f["high"]),
+                f["source"],
+                f["tolerance"],
+            )
+        )
+    return tuple(out)
+
+
+def compare(figures: Sequence[Figure], areas: Mapping[str, float]) -> list[Comparison]:
+    """Each published figure beside the sum of the computed areas of its units.
+
+    Examples
+    --------
+    >>> f = Figure("x", "X", ("a", "b"), "about 10", 9, 11, "s", "±10 %")
+    >>> c = compare([f], {"a": 4.0, "b": 6.5})[0]
+    >>> c.computed_km2, c.within
+    (10.5, True)
+    """
+    return [Comparison(f, sum(areas[u] for u in f.units)) for f in figures]
+
+
+def transfers(
+    periods: Sequence[Period], holders: Mapping[str, Holder], areas: Mapping[str, float]
+) -> list[Transfer]:
+    """Land that changed side, grouped by date and by the side it went to.
+
+    A change of holder within one side (the Russian Empire to the Soviet
+    Union, say) is not a transfer.
+
+    Examples
+    --------
+    >>> from geo.periods import Holder
+    >>> hs = {"q": Holder("q", "Qing", "", "", "china"),
+    ...       "r": Holder("r", "Russia", "", "", "russia")}
+    >>> ps = [Period("a", date(1640, 1, 1), date(1858, 5, 28), "q"),
+    ...       Period("a", date(1858, 5, 28), None, "r", event="Aigun")]
+    >>> t = transfers(ps, hs, {"a": 600000.0})[0]
+    >>> t.on, t.event, t.to_side, t.area_km2
+    (datetime.date(1858, 5, 28), 'Aigun', 'russia', 600000.0)
+    """
+    by_unit: dict[str, list[Period]] = {}
+    for p in periods:
+        by_unit.setdefault(p.unit, []).append(p)
+    grouped: dict[tuple[date, str], list[tuple[str, str, str]]] = {}
+    for unit, ps in by_unit.items():
+        ps.sort(key=lambda p: p.start)
+        for before, after in zip(ps, ps[1:], strict=False):
+            a, b = holders[before.holder].side, holders[after.holder].side
+            if a != b:
+                grouped.setdefault((after.start, b), []).append((unit, a, after.event))
+    out = []
+    for (on, side), items in sorted(grouped.items()):
+        units = tuple(sorted(u for u, _, _ in items))
+        out.append(
+            Transfer(
+                on=on,
+                event=items[0][2],
+                units=units,
+                from_sides=tuple(sorted({s for _, s, _ in items})),
+                to_side=side,
+                area_km2=sum(areas[u] for u in units),
+            )
+        )
+    return out
