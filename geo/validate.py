@@ -1,0 +1,143 @@
+"""``python -m geo validate``: check every data file and report each problem.
+
+Unlike the loaders, which stop at the first problem, this runs every check it
+can and lists all problems, each with the file, the feature and the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import shapely
+from shapely.geometry import shape
+
+from geo.areas import compare, load_figures
+from geo.atlas import load_atlas
+from geo.errors import DataError
+from geo.passages import FIRST_YEAR as PASSAGE_FIRST_YEAR
+from geo.passages import passage_at
+from geo.territories import area_km2, overlaps, slivers
+
+NEAR_MISS_DEG = 0.002
+META_KEYS = ("source", "license", "note")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one data file."""
+
+    file: str
+    feature: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.feature}: {self.reason}"
+
+
+def validate(data_dir: Path, *, last_year: int) -> list[Problem]:
+    """Run every check on the files in ``data_dir``; an empty list means all is well.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> problems = validate(Path(tempfile.mkdtemp()), last_year=2026)
+    >>> problems[0].reason.startswith("cannot read")
+    True
+    """
+    problems: list[Problem] = []
+    problems += _metadata(data_dir)
+    try:
+        atlas = load_atlas(data_dir)
+    except DataError as exc:
+        # the loaders stop at the first problem; nothing else can be checked
+        return problems + [Problem(exc.file, exc.feature, exc.reason)]
+    territories = str(data_dir / "territories.geojson")
+    for a, b, km2 in overlaps(atlas.units):
+        problems.append(Problem(territories, f"{a} / {b}", f"overlap of {km2} km²"))
+    for gap in slivers(atlas.units):
+        c = gap.representative_point()
+        problems.append(
+            Problem(territories, f"near {c.x:.3f}, {c.y:.3f}", f"gap of {area_km2(gap):.3f} km²")
+        )
+    problems += _near_misses(atlas.units, atlas.edges, territories)
+    for year in range(PASSAGE_FIRST_YEAR, last_year + 1):
+        try:
+            passage_at(atlas.article, year)
+        except ValueError as exc:
+            problems.append(Problem(str(data_dir / "sections.json"), f"year {year}", str(exc)))
+    try:
+        figures = load_figures(data_dir / "areas.json", atlas.unit_ids)
+    except DataError as exc:
+        return problems + [Problem(exc.file, exc.feature, exc.reason)]
+    for c in compare(figures, atlas.areas):
+        if not c.within:
+            problems.append(
+                Problem(
+                    str(data_dir / "areas.json"),
+                    c.figure.id,
+                    f"computed {c.computed_km2:,.1f} km² is outside {c.figure.low:,} to "
+                    f"{c.figure.high:,} (published {c.figure.published})",
+                )
+            )
+    problems += _base_layers(data_dir / "base")
+    return problems
+
+
+def _metadata(data_dir: Path) -> list[Problem]:
+    out = []
+    for path in sorted(data_dir.rglob("*")):
+        if path.suffix in (".json", ".geojson"):
+            if path.name.endswith(".meta.json"):
+                continue
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                out.append(Problem(str(path), "file", f"cannot read: {exc}"))
+                continue
+            for key in META_KEYS:
+                if isinstance(doc, dict) and not doc.get(key):
+                    out.append(Problem(str(path), "file", f"missing {key!r}"))
+        elif path.suffix == ".csv":
+            meta = path.with_suffix(".meta.json")
+            if not meta.exists():
+                out.append(Problem(str(path), "file", f"no {meta.name} with source and license"))
+                continue
+            doc = json.loads(meta.read_text(encoding="utf-8"))
+            for key in META_KEYS:
+                if not doc.get(key):
+                    out.append(Problem(str(meta), "file", f"missing {key!r}"))
+    if not any(data_dir.glob("*")):
+        out.append(Problem(str(data_dir), "folder", "cannot read: no data files"))
+    return out
+
+
+def _near_misses(units, edges, file: str) -> list[Problem]:
+    # neighbours must share their edges exactly: two units that come within
+    # a few hundred metres of each other without sharing an edge have a gap
+    geoms = [u.geometry for u in units]
+    tree = shapely.STRtree(geoms)
+    out = []
+    for i, j in zip(*tree.query(geoms, predicate="dwithin", distance=NEAR_MISS_DEG), strict=True):
+        if i < j:
+            key = tuple(sorted((units[i].id, units[j].id)))
+            if key not in edges and not units[i].geometry.touches(units[j].geometry):
+                out.append(Problem(file, " / ".join(key), "near each other but share no edge"))
+    return out
+
+
+def _base_layers(base_dir: Path) -> list[Problem]:
+    out = []
+    for name in ("land.geojson", "lakes.geojson", "rivers.geojson"):
+        path = base_dir / name
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            out.append(Problem(str(path), "file", f"cannot read: {exc}"))
+            continue
+        for i, feat in enumerate(doc.get("features", [])):
+            geom = shape(feat["geometry"])
+            if not geom.is_valid:
+                out.append(Problem(str(path), f"feature {i}", shapely.is_valid_reason(geom)))
+    return out

