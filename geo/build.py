@@ -13,16 +13,15 @@ build-time requirement); the app only reads the written file.
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapping
+import shapely.ops
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.basemap import RawFeature, package_version, read_layer
@@ -31,7 +30,7 @@ WINDOW = (86.0, 38.0, 146.0, 60.5)
 # the lower Amur is stored as a GSHHG "river-lake"; its centre line runs from
 # where the WDB II border leaves the main channel west of the islands to the mouth
 AMUR_CENTRE_START = (134.418, 48.39)
-AMUR_MOUTH = (141.08, 52.95)
+AMUR_LIMAN = (141.4, 53.0)
 # WDB II channels around Bolshoy Ussuriysky (ids of the 'i' river layer)
 CONFLUENCE_BOX = (134.2, 48.15, 135.2, 48.6)
 CONFLUENCE_CHANNEL_POINTS = ((134.9, 48.34), (135.06, 48.4), (134.6, 48.33), (134.5, 48.35))
@@ -75,63 +74,6 @@ def lens(
         north = along * math.cos(b) - across * math.sin(b)
         pts.append((lon0 + east / km_lon, lat0 + north / km_lat))
     return Polygon(pts)
-
-
-def centre_line(
-    polygon: Polygon, start: tuple[float, float], end: tuple[float, float], spacing: float = 0.01
-) -> LineString:
-    """Centre line of an elongated polygon (a river), from ``start`` to ``end``.
-
-    The medial axis is approximated by the Voronoi edges of the densified
-    outline that lie inside the polygon; the shortest path along them joins
-    the nodes nearest ``start`` and ``end``.
-
-    Examples
-    --------
-    >>> river = box(0, 0, 10, 1)
-    >>> line = centre_line(river, (0, 0.5), (10, 0.5), spacing=0.1)
-    >>> all(abs(y - 0.5) < 0.06 for _, y in line.coords[1:-1])
-    True
-    """
-    outline = shapely.segmentize(polygon.exterior, spacing)
-    points = shapely.MultiPoint(np.asarray(outline.coords))
-    edges = shapely.voronoi_polygons(points, only_edges=True)
-    inside = [e for e in shapely.get_parts(shapely.line_merge(edges)) if polygon.contains(e)]
-    graph: dict[tuple[float, float], list[tuple[tuple[float, float], float]]] = {}
-    for line in inside:
-        coords = [tuple(c) for c in line.coords]
-        for a, b in zip(coords, coords[1:], strict=False):
-            d = math.dist(a, b)
-            graph.setdefault(a, []).append((b, d))
-            graph.setdefault(b, []).append((a, d))
-    nodes = list(graph)
-    source = min(nodes, key=lambda p: math.dist(p, start))
-    target = min(nodes, key=lambda p: math.dist(p, end))
-    path = _shortest_path(graph, source, target)
-    return LineString([start, *path, end])
-
-
-def _shortest_path(graph, source, target) -> list[tuple[float, float]]:
-    best = {source: 0.0}
-    previous: dict = {}
-    queue = [(0.0, source)]
-    while queue:
-        d, node = heapq.heappop(queue)
-        if node == target:
-            break
-        if d > best.get(node, math.inf):
-            continue
-        for nxt, w in graph[node]:
-            nd = d + w
-            if nd < best.get(nxt, math.inf):
-                best[nxt], previous[nxt] = nd, node
-                heapq.heappush(queue, (nd, nxt))
-    if target not in best:
-        raise ValueError("the centre line's ends are not connected inside the polygon")
-    path = [target]
-    while path[-1] != source:
-        path.append(previous[path[-1]])
-    return path[::-1]
 
 
 def extend_ends(line: LineString, distance: float) -> LineString:
@@ -261,8 +203,35 @@ def _river_course(rivers: Iterable[RawFeature], waypoints) -> list[BaseGeometry]
     return [f.line.intersection(corridor) for f in rivers if f.line.intersects(corridor)]
 
 
+def lower_amur(rivers_doc: dict) -> LineString:
+    """The Amur from where the border leaves its main channel to the Liman.
+
+    Taken from the river line of ``data/base/rivers.geojson``, so that the
+    boundary between the two banks is the very line drawn for the river.
+
+    Examples
+    --------
+    >>> doc = {"features": [{"properties": {"id": "amur"}, "geometry": {
+    ...     "type": "LineString", "coordinates": [[134.0, 48.0], [135.0, 48.4], [140.6, 53.1]]}}]}
+    >>> line = lower_amur(doc)
+    >>> line.coords[0], line.coords[-1]
+    ((134.418, 48.39), (141.4, 53.0))
+    """
+    for feat in rivers_doc["features"]:
+        if feat["properties"]["id"] == "amur":
+            river = shape(feat["geometry"])
+            break
+    else:
+        raise ValueError("the Amur is missing from the base rivers")
+    start = river.project(Point(AMUR_CENTRE_START))
+    below = shapely.ops.substring(river, start, river.length)
+    return LineString([AMUR_CENTRE_START, *below.coords, AMUR_LIMAN])
+
+
 def build_faces(
-    construction: dict, window: tuple[float, float, float, float] = WINDOW
+    construction: dict,
+    rivers_doc: dict,
+    window: tuple[float, float, float, float] = WINDOW,
 ) -> tuple[list[Polygon], BaseGeometry, dict[str, Polygon], list[LineString]]:
     """Noded line work of the region, polygonized.
 
@@ -275,11 +244,7 @@ def build_faces(
     borders = read_layer("countries", window)
     land = _land(coast, frame)
     water = _amur_water(coast)
-    lower = water.intersection(box(AMUR_CENTRE_START[0] - 0.05, 48.0, 142.0, 54.0))
-    lower = max(shapely.get_parts(lower), key=lambda g: g.area)
-    amur = centre_line(lower, AMUR_CENTRE_START, AMUR_MOUTH)
-    # the centre line ends at the mouth: continue it into the liman
-    amur = LineString([*amur.coords, (141.4, 53.0)])
+    amur = lower_amur(rivers_doc)
     lines: list[LineString] = [frame.exterior, amur]
     lines += [g for g in shapely.get_parts(land.boundary)]
     lines += [extend_ends(f.line, DANGLE_EXTENSION_DEG) for f in borders]
@@ -310,15 +275,16 @@ def build_faces(
     return faces, land, rings, lines
 
 
-def build_territories(construction: dict, units_doc: dict) -> dict:
+def build_territories(construction: dict, units_doc: dict, rivers_doc: dict) -> dict:
     """GeoJSON FeatureCollection of the units, built from the shared lines.
 
     Parameters
     ----------
     construction : the parsed ``data/construction.json``.
     units_doc : the parsed ``data/units.json``.
+    rivers_doc : the parsed ``data/base/rivers.geojson`` (``python -m geo build-base``).
     """
-    faces, land, rings, _ = build_faces(construction)
+    faces, land, rings, _ = build_faces(construction, rivers_doc)
     units = [UnitSpec(u["id"], tuple(tuple(s) for s in u["seeds"])) for u in units_doc["units"]]
     exact = frozenset(u["id"] for u in units_doc["units"] if u.get("exact_shape"))
     owned = assign_faces(faces, units, land, rings, exact)
@@ -354,7 +320,8 @@ def write_territories(repo: Path) -> Path:
     """Build and write ``data/territories.geojson`` under ``repo``."""
     construction = json.loads((repo / "data" / "construction.json").read_text())
     units_doc = json.loads((repo / "data" / "units.json").read_text())
-    collection = build_territories(construction, units_doc)
+    rivers_doc = json.loads((repo / "data" / "base" / "rivers.geojson").read_text())
+    collection = build_territories(construction, units_doc, rivers_doc)
     out = repo / "data" / "territories.geojson"
     out.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n")
     return out

@@ -30,7 +30,8 @@ STATIC_URL = "/app/static"
 LEAFLET_JS = f"{STATIC_URL}/leaflet/leaflet.js"
 LEAFLET_CSS = f"{STATIC_URL}/leaflet/leaflet.css"
 BASE_LAYERS = ("land", "lakes", "rivers")
-CENTER = (48.5, 118.0)
+CENTER = (49.5, 116.5)
+BOUNDS = ((36.0, 80.0), (62.0, 152.0))
 ZOOM = 4
 MIN_ZOOM = 3
 MAX_ZOOM = 13
@@ -171,7 +172,7 @@ class _Legend(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function (map) {
-          var legend = L.control({position: "bottomright"});
+          var legend = L.control({position: "topright"});
           legend.onAdd = function () {
             var div = L.DomUtil.create("div", "atlas-legend");
             div.innerHTML = {{ this.html }};
@@ -241,6 +242,10 @@ def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) 
         tiles=None,
         control_scale=True,
         max_bounds=True,
+        min_lat=BOUNDS[0][0],
+        min_lon=BOUNDS[0][1],
+        max_lat=BOUNDS[1][0],
+        max_lon=BOUNDS[1][1],
     )
     # only Leaflet itself: folium's jQuery, Bootstrap and awesome-markers come
     # from CDNs and nothing here needs them
@@ -294,8 +299,9 @@ def _unit_style(feature: dict) -> dict:
     return {
         "fillColor": p["color"],
         "fillOpacity": 0.55,
-        "color": SELECTED_COLOR if p["selected"] else "#555555",
-        "weight": 3 if p["selected"] else 0.6,
+        "color": SELECTED_COLOR if p["selected"] else "#666666",
+        "opacity": 1 if p["selected"] else 0.5,
+        "weight": 3 if p["selected"] else 0.5,
         "className": f"territory territory-{p['id']} side-{p['side']}",
     }
 

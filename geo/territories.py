@@ -22,6 +22,7 @@ from geo.errors import DataError
 NAME_KEYS = ("name_en", "name_ru", "name_zh")
 OVERLAP_TOLERANCE_KM2 = 0.01
 SLIVER_KM2 = 1.0
+SLIVER_WIDTH_DEG = 0.0005
 META_KEYS = ("source", "license", "note")
 
 
@@ -173,7 +174,7 @@ def overlaps(units: Iterable[Unit], tolerance_km2: float = OVERLAP_TOLERANCE_KM2
     >>> overlaps([a, b])
     []
     >>> overlaps([a, Unit("c", "C", "C", "C", box(0.5, 0, 2, 1))])
-    [('a', 'c', 6154.0)]
+    [('a', 'c', 6154.1)]
     """
     units = list(units)
     tree = shapely.STRtree([u.geometry for u in units])
@@ -194,20 +195,26 @@ def slivers(units: Iterable[Unit], max_km2: float = SLIVER_KM2) -> list[BaseGeom
     --------
     >>> from shapely.geometry import box
     >>> a = Unit("a", "A", "A", "A", box(0, 0, 1, 1))
-    >>> b = Unit("b", "B", "B", "B", box(1.0001, 0, 2, 1))
+    >>> b = Unit("b", "B", "B", "B", box(1.00001, 0, 2, 1))
     >>> len(slivers([a, b])), len(slivers([a, Unit("b", "B", "B", "B", box(1, 0, 2, 1))]))
     (1, 0)
     """
+    units = list(units)
     union = shapely.union_all([u.geometry for u in units])
-    whole = shapely.union_all([Polygon(p.exterior) for p in shapely.get_parts(union)])
-    gaps = whole.difference(union)
-    # a thin gap between two units also shows as a strip touching the outer edge
-    found = [g for g in shapely.get_parts(gaps) if not g.is_empty and area_km2(g) < max_km2]
-    for p in shapely.get_parts(union):
-        for ring in p.interiors:
-            hole = Polygon(ring)
-            if area_km2(hole) < max_km2 and all(not hole.equals(f) for f in found):
-                found.append(hole)
+    # a morphological closing fills gaps narrower than 2 * SLIVER_WIDTH_DEG,
+    # whether they are enclosed holes or strips open to the outside
+    closed = union.buffer(SLIVER_WIDTH_DEG, join_style="mitre").buffer(
+        -SLIVER_WIDTH_DEG, join_style="mitre"
+    )
+    gaps = closed.difference(union)
+    tree = shapely.STRtree([u.geometry for u in units])
+    found = []
+    for g in shapely.get_parts(gaps):
+        if g.area <= 1e-12 or area_km2(g) >= max_km2:
+            continue
+        # a notch in the coast touches one unit; a gap between neighbours, two or more
+        if len(tree.query(g, predicate="dwithin", distance=1e-9)) >= 2:
+            found.append(g)
     return found
 
 

