@@ -15,7 +15,12 @@ from geo.text import km2, md_escape, span_label
 
 DEFAULT_YEAR = 1860
 
-st.set_page_config(page_title="Sino-Russian Border Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(
+    page_title="Sino-Russian Border Atlas",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed",
+)
 
 try:
     atlas = loaders.atlas()
