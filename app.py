@@ -17,7 +17,6 @@ DEFAULT_YEAR = 1860
 
 st.set_page_config(
     page_title="Sino-Russian Border Atlas",
-    page_icon="🗺️",
     layout="wide",
     initial_sidebar_state="collapsed",
 )
@@ -44,14 +43,15 @@ if "year" not in st.session_state:
         st.session_state.setdefault("notices", []).append(picked.notice)
 
 # a click on the map arrives as the map's value; it becomes the selection
-# before the selection widget is drawn, and only when it is a new click
-clicked = (
-    ((st.session_state.get("map") or {}).get("last_active_drawing") or {})
-    .get("properties", {})
-    .get("id")
-)
-if clicked != st.session_state.get("last_click"):
-    st.session_state["last_click"] = clicked
+# before the selection widget is drawn, and only when it is a new click. The
+# click point is part of the key, so clicking the same territory again after
+# choosing another in the list still selects it.
+map_value = st.session_state.get("map") or {}
+clicked = ((map_value.get("last_active_drawing") or {}).get("properties") or {}).get("id")
+point = map_value.get("last_object_clicked") or {}
+click_key = (clicked, point.get("lat"), point.get("lng"))
+if clicked and click_key != st.session_state.get("last_click"):
+    st.session_state["last_click"] = click_key
     if clicked in unit_ids:
         st.session_state["selected"] = clicked
 
@@ -61,7 +61,7 @@ st.caption(
     "to the 2008 hand-over of Heixiazi Island. Drag the year; click a territory."
 )
 for notice in st.session_state.pop("notices", []):
-    st.warning(notice, icon="⚠️")
+    st.warning(notice)
 
 year = st.slider(
     "Year", FIRST_YEAR, LAST_YEAR, key="year", help="Shown as it stood on 31 December."
@@ -86,7 +86,7 @@ with col_map:
         feature_group_to_add=layer,
         height=HEIGHT,
         use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "last_object_clicked"],
     )
     st.selectbox(
         "Territory",
@@ -109,12 +109,11 @@ with col_text, st.container(key="passage"):
     st.caption(md_escape(" › ".join(trail[:-1])) if len(trail) > 1 else "")
     st.subheader(passage.section.heading, anchor=False)
     if passage.span.kind == "status_quo" and passage.span.note:
-        st.info(passage.span.note, icon="⏸️")
+        st.info(passage.span.note)
     if passage.after_snapshot:
         st.warning(
             f"The article was captured in early {atlas.article.snapshot_date.year}: it cannot know "
             f"what happened later, in {year}. The map follows the later record.",
-            icon="🕰️",
         )
     for paragraph in passage.section.text:
         st.markdown(md_escape(paragraph))

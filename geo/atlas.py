@@ -31,10 +31,11 @@ from geo.periods import (
 )
 from geo.places import Place, load_places, places_at
 from geo.territories import Group, Unit, area_km2, load_groups, load_units
+from geo.treaties import Certainty, TreatyLine, border_pieces, load_certainties, load_lines
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 FIRST_YEAR = 1640
-BORDER_WEIGHT = 2.6
+CERTAINTY_ORDER = ("demarcated", "described", "undetermined")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Atlas:
     article: Article
     events: tuple[Event, ...]
     places: tuple[Place, ...]
+    certainties: dict[str, Certainty]
+    treaty_lines: tuple[TreatyLine, ...]
     edges: dict[tuple[str, str], object]
     geometries: dict[str, dict]
     areas: dict[str, float]
@@ -111,7 +114,7 @@ class UnitContext:
     events: tuple[Event, ...]
 
 
-def load_atlas(data_dir: Path = DATA_DIR, *, today: date | None = None) -> Atlas:
+def load_atlas(data_dir: Path = DATA_DIR) -> Atlas:
     """Read and check every file in ``data_dir``.
 
     Raises
@@ -128,7 +131,7 @@ def load_atlas(data_dir: Path = DATA_DIR, *, today: date | None = None) -> Atlas
     article = load_article(data_dir / "sections.json")
     section_ids = {s.id for s in article.sections}
     periods = load_periods(
-        data_dir / "periods.csv", units=ids, holders=holders, sections=section_ids, today=today
+        data_dir / "periods.csv", units=ids, holders=holders, sections=section_ids
     )
     events = load_events(data_dir / "events.csv", sections=section_ids, unit_ids=frozenset(ids))
     for s in article.sections:
@@ -136,6 +139,8 @@ def load_atlas(data_dir: Path = DATA_DIR, *, today: date | None = None) -> Atlas
         if unknown:
             raise DataError(data_dir / "sections.json", s.id, f"unknown units {sorted(unknown)}")
     places = load_places(data_dir / "places.geojson")
+    certainties = load_certainties(data_dir / "treaty_lines.json")
+    treaty_lines = load_lines(data_dir / "treaty_lines.geojson", certainties, ids)
     return Atlas(
         units=units,
         groups=groups,
@@ -145,6 +150,8 @@ def load_atlas(data_dir: Path = DATA_DIR, *, today: date | None = None) -> Atlas
         article=article,
         events=events,
         places=places,
+        certainties=certainties,
+        treaty_lines=treaty_lines,
         edges=shared_edges(units),
         geometries={u.id: mapping(u.geometry) for u in units},
         areas={u.id: area_km2(u.geometry) for u in units},
@@ -154,7 +161,9 @@ def load_atlas(data_dir: Path = DATA_DIR, *, today: date | None = None) -> Atlas
 def legend_rows(atlas: Atlas) -> list[LegendRow]:
     """Legend rows: one per side, then the line styles."""
     rows = [LegendRow(s.name_en, s.color) for s in atlas.sides.values()]
-    rows.append(LegendRow("Border between sides", "#1d1d1d", line=True))
+    rows += [
+        LegendRow(c.label, c.color, line=True, dash=c.dash) for c in atlas.certainties.values()
+    ]
     return rows
 
 
@@ -180,14 +189,15 @@ def year_view(atlas: Atlas, year: int, selected: str | None = None) -> YearView:
     borders = tuple(side_borders(atlas.edges, side_by_unit))
     lines = tuple(
         LineView(
-            id="-".join(b.sides),
-            label=" / ".join(atlas.sides[s].name_en for s in b.sides),
-            geometry=b.line,
-            kind="border",
-            dash=None,
-            weight=BORDER_WEIGHT,
+            id="-".join(piece.sides),
+            label=" / ".join(atlas.sides[s].name_en for s in piece.sides),
+            geometry=piece.geometry,
+            kind=piece.certainty,
+            dash=atlas.certainties[piece.certainty].dash,
+            weight=atlas.certainties[piece.certainty].weight,
+            color=atlas.certainties[piece.certainty].color,
         )
-        for b in borders
+        for piece in border_pieces(borders, atlas.treaty_lines, on, CERTAINTY_ORDER)
     )
     places = tuple(
         PlaceView(p.id, p.lon, p.lat, n.en, n.ru, n.zh) for p, n in places_at(atlas.places, on)

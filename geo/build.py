@@ -25,6 +25,9 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapp
 from shapely.geometry.base import BaseGeometry
 
 from geo.basemap import RawFeature, package_version, read_layer
+from geo.borders import shared_edges
+from geo.territories import load_units
+from geo.treaties import build_lines
 
 WINDOW = (86.0, 38.0, 146.0, 60.5)
 # the lower Amur is stored as a GSHHG "river-lake"; its centre line runs from
@@ -317,11 +320,17 @@ def build_territories(construction: dict, units_doc: dict, rivers_doc: dict) -> 
 
 
 def write_territories(repo: Path) -> Path:
-    """Build and write ``data/territories.geojson`` under ``repo``."""
+    """Build and write ``data/territories.geojson`` and ``data/treaty_lines.geojson``."""
     construction = json.loads((repo / "data" / "construction.json").read_text())
     units_doc = json.loads((repo / "data" / "units.json").read_text())
     rivers_doc = json.loads((repo / "data" / "base" / "rivers.geojson").read_text())
     collection = build_territories(construction, units_doc, rivers_doc)
     out = repo / "data" / "territories.geojson"
     out.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n")
+    # treaty lines are cut from the edges the new units share
+    spec = json.loads((repo / "data" / "treaty_lines.json").read_text())
+    lines = build_lines(spec, shared_edges(load_units(out)))
+    (repo / "data" / "treaty_lines.geojson").write_text(
+        json.dumps(lines, ensure_ascii=False, separators=(",", ":")) + "\n"
+    )
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ from pathlib import Path
 from geo.errors import DataError
 
 FIRST_DATE = date(1640, 1, 1)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEAR_DAY = (12, 31)
 PERIOD_COLUMNS = (
     "unit",
@@ -126,7 +128,6 @@ def load_periods(
     units: Collection[str],
     holders: Collection[str],
     sections: Collection[str],
-    today: date | None = None,
 ) -> tuple[Period, ...]:
     """Read and check the periods of control.
 
@@ -179,11 +180,11 @@ def load_periods(
                 row["note"],
             )
         )
-    _check_coverage(path, periods, units, today or date.today())
+    _check_coverage(path, periods, units)
     return tuple(periods)
 
 
-def _check_coverage(path: Path, periods: Iterable[Period], units: Collection[str], today: date):
+def _check_coverage(path: Path, periods: Iterable[Period], units: Collection[str]) -> None:
     by_unit: dict[str, list[Period]] = {u: [] for u in units}
     for p in periods:
         by_unit[p.unit].append(p)
@@ -198,8 +199,10 @@ def _check_coverage(path: Path, periods: Iterable[Period], units: Collection[str
                 raise DataError(path, unit, f"periods from {a.start} and {b.start} overlap")
             if a.end < b.start:
                 raise DataError(path, unit, f"gap from {a.end} to {b.start}")
-        if ps[-1].end is not None and ps[-1].end <= today:
-            raise DataError(path, unit, f"nothing in force after {ps[-1].end}")
+        if ps[-1].end is not None:
+            raise DataError(
+                path, unit, f"nothing in force after {ps[-1].end}: the last period must be open"
+            )
 
 
 def state_at(units: Iterable[str], periods: Iterable[Period], on: date) -> dict[str, Period]:
@@ -282,6 +285,8 @@ def _read_csv(path: Path, columns: tuple[str, ...]):
 
 
 def _parse_date(path: Path, where: str, text: str) -> date:
+    if not ISO_DATE.fullmatch(text):
+        raise DataError(path, where, f"not an ISO date (YYYY-MM-DD): {text!r}")
     try:
         return date.fromisoformat(text)
     except ValueError as exc:

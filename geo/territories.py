@@ -22,6 +22,7 @@ from geo.errors import DataError
 NAME_KEYS = ("name_en", "name_ru", "name_zh")
 OVERLAP_TOLERANCE_KM2 = 0.01
 SLIVER_KM2 = 1.0
+DENSIFY_DEG = 0.05
 SLIVER_WIDTH_DEG = 0.0005
 META_KEYS = ("source", "license", "note")
 
@@ -62,6 +63,8 @@ def area_km2(geometry: BaseGeometry) -> float:
     if geometry.is_empty:
         return 0.0
     c = geometry.centroid
+    # project densified edges: a long edge along a parallel is a curve in LAEA
+    geometry = shapely.segmentize(geometry, DENSIFY_DEG)
     laea = CRS.from_proj4(
         f"+proj=laea +lat_0={c.y:.6f} +lon_0={c.x:.6f} +datum=WGS84 +units=m +no_defs"
     )
@@ -174,7 +177,7 @@ def overlaps(units: Iterable[Unit], tolerance_km2: float = OVERLAP_TOLERANCE_KM2
     >>> overlaps([a, b])
     []
     >>> overlaps([a, Unit("c", "C", "C", "C", box(0.5, 0, 2, 1))])
-    [('a', 'c', 6154.1)]
+    [('a', 'c', 6154.2)]
     """
     units = list(units)
     tree = shapely.STRtree([u.geometry for u in units])
@@ -207,6 +210,9 @@ def slivers(units: Iterable[Unit], max_km2: float = SLIVER_KM2) -> list[BaseGeom
         -SLIVER_WIDTH_DEG, join_style="mitre"
     )
     gaps = closed.difference(union)
+    # small enclosed holes of any width count too
+    holes = [Polygon(r) for p in shapely.get_parts(union) for r in p.interiors]
+    gaps = shapely.union_all([gaps, *holes])
     tree = shapely.STRtree([u.geometry for u in units])
     found = []
     for g in shapely.get_parts(gaps):

@@ -19,6 +19,7 @@ from geo.errors import DataError
 from geo.passages import FIRST_YEAR as PASSAGE_FIRST_YEAR
 from geo.passages import passage_at
 from geo.territories import area_km2, overlaps, slivers
+from geo.treaties import off_edges
 
 NEAR_MISS_DEG = 0.002
 META_KEYS = ("source", "license", "note")
@@ -62,6 +63,10 @@ def validate(data_dir: Path, *, last_year: int) -> list[Problem]:
             Problem(territories, f"near {c.x:.3f}, {c.y:.3f}", f"gap of {area_km2(gap):.3f} km²")
         )
     problems += _near_misses(atlas.units, atlas.edges, territories)
+    for line in off_edges(atlas.treaty_lines, atlas.edges):
+        problems.append(
+            Problem(str(data_dir / "treaty_lines.geojson"), line.id, f"not on the edge {line.edge}")
+        )
     for year in range(PASSAGE_FIRST_YEAR, last_year + 1):
         try:
             passage_at(atlas.article, year)

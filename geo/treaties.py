@@ -1,0 +1,243 @@
+"""Border and treaty lines with their periods and the certainty of each segment.
+
+``data/treaty_lines.json`` says which shared unit edges each treaty line
+follows, when it was in force, and how certain each segment was;
+:func:`build_lines` turns that into ``data/treaty_lines.geojson`` (one
+feature per segment). On the map, the border between two sides in a year is
+drawn in the style of the treaty line in force along it, or as a de facto
+line where no treaty line runs (:func:`border_pieces`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import shapely
+from shapely.geometry import box, mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import DataError
+
+DE_FACTO = "de_facto"
+ON_EDGE_TOLERANCE_DEG = 1e-7
+LINE_KEYS = ("id", "name", "treaty", "start", "end", "source", "segments")
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """How sure a line is, and how the map draws it."""
+
+    id: str
+    label: str
+    dash: str | None
+    weight: float
+    color: str
+
+
+@dataclass(frozen=True)
+class TreatyLine:
+    """One segment of a treaty line over ``[start, end)``."""
+
+    id: str
+    name: str
+    treaty: str
+    start: date
+    end: date | None
+    certainty: str
+    edge: tuple[str, str]
+    geometry: BaseGeometry
+    note: str = ""
+
+    def in_force(self, on: date) -> bool:
+        """True when ``start <= on < end``."""
+        return self.start <= on and (self.end is None or on < self.end)
+
+
+@dataclass(frozen=True)
+class BorderPiece:
+    """A part of a border between two sides, with the certainty it is drawn in."""
+
+    sides: tuple[str, str]
+    certainty: str
+    geometry: BaseGeometry
+
+
+def load_certainties(spec_path: Path) -> dict[str, Certainty]:
+    """The certainty classes declared in ``treaty_lines.json``."""
+    spec = _read(spec_path)
+    out = {}
+    for i, c in enumerate(spec.get("certainties", [])):
+        if not {"id", "label", "dash", "weight", "color"} <= set(c):
+            raise DataError(spec_path, f"certainties[{i}]", "needs id, label, dash, weight, color")
+        out[c["id"]] = Certainty(c["id"], c["label"], c["dash"], float(c["weight"]), c["color"])
+    if DE_FACTO not in out:
+        raise DataError(spec_path, "certainties", f"missing the {DE_FACTO!r} class")
+    return out
+
+
+def build_lines(spec: dict, edges: Mapping[tuple[str, str], BaseGeometry]) -> dict:
+    """GeoJSON of every treaty-line segment, cut from the units' shared edges.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> spec = {"source": "s", "license": "l", "note": "n", "lines": [{"id": "x", "name": "X",
+    ...   "treaty": "T", "start": "1689-09-06", "end": None, "source": "s",
+    ...   "segments": [{"edge": ["b", "a"], "certainty": "described", "box": [0, 0, 1, 5]}]}]}
+    >>> fc = build_lines(spec, {("a", "b"): LineString([(0, 0), (2, 0)])})
+    >>> fc["features"][0]["geometry"]["coordinates"]
+    ((0.0, 0.0), (1.0, 0.0))
+    """
+    features = []
+    for line in spec["lines"]:
+        for k, seg in enumerate(line["segments"]):
+            key = tuple(sorted(seg["edge"]))
+            if key not in edges:
+                raise ValueError(f"{line['id']} segment {k}: units {key} share no edge")
+            geom = edges[key]
+            if seg.get("box"):
+                geom = geom.intersection(box(*seg["box"]))
+            geom = shapely.line_merge(geom) if not geom.is_empty else geom
+            if geom.is_empty:
+                raise ValueError(f"{line['id']} segment {k}: nothing of {key} inside its box")
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"{line['id']}-{k}",
+                    "geometry": mapping(geom),
+                    "properties": {
+                        "id": line["id"],
+                        "name": line["name"],
+                        "treaty": line["treaty"],
+                        "start": line["start"],
+                        "end": line["end"],
+                        "certainty": seg["certainty"],
+                        "edge": list(key),
+                        "note": seg.get("note", ""),
+                        "source": line["source"],
+                    },
+                }
+            )
+    return {
+        "type": "FeatureCollection",
+        "source": spec["source"],
+        "license": spec["license"],
+        "note": spec["note"] + " Built from treaty_lines.json by python -m geo build-territories.",
+        "features": features,
+    }
+
+
+def load_lines(path: Path, certainties: Iterable[str], unit_ids: Iterable[str]):
+    """Read ``treaty_lines.geojson``.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the feature and the reason: a bad date or interval,
+        an unknown certainty or unit, or a geometry that is not a line.
+    """
+    doc = _read(path)
+    known_c, known_u = set(certainties), set(unit_ids)
+    out = []
+    for i, feat in enumerate(doc.get("features", [])):
+        p = feat.get("properties") or {}
+        where = f"feature {i} ({feat.get('id')})"
+        try:
+            start = date.fromisoformat(p["start"])
+            end = date.fromisoformat(p["end"]) if p.get("end") else None
+            geom = shape(feat["geometry"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataError(path, where, f"unreadable: {exc}") from exc
+        if end is not None and end <= start:
+            raise DataError(path, where, "end is not after start")
+        if p.get("certainty") not in known_c:
+            raise DataError(path, where, f"unknown certainty {p.get('certainty')!r}")
+        if not set(p.get("edge", [])) <= known_u or len(p.get("edge", [])) != 2:
+            raise DataError(path, where, f"edge {p.get('edge')} does not name two known units")
+        if geom.geom_type not in ("LineString", "MultiLineString") or geom.is_empty:
+            raise DataError(path, where, f"{geom.geom_type} is not a line")
+        out.append(
+            TreatyLine(
+                p["id"],
+                p["name"],
+                p["treaty"],
+                start,
+                end,
+                p["certainty"],
+                tuple(p["edge"]),
+                geom,
+                p.get("note", ""),
+            )
+        )
+    return tuple(out)
+
+
+def off_edges(lines: Iterable[TreatyLine], edges: Mapping[tuple[str, str], BaseGeometry]):
+    """Segments that do not lie on the shared edge they name (for validation)."""
+    bad = []
+    for ln in lines:
+        edge = edges.get(tuple(sorted(ln.edge)))
+        if (
+            edge is None
+            or ln.geometry.hausdorff_distance(
+                ln.geometry.intersection(edge.buffer(ON_EDGE_TOLERANCE_DEG))
+            )
+            > ON_EDGE_TOLERANCE_DEG * 10
+        ):
+            bad.append(ln)
+    return bad
+
+
+def border_pieces(
+    borders: Iterable, lines: Sequence[TreatyLine], on: date, order: Sequence[str]
+) -> list[BorderPiece]:
+    """Split each border between sides by the certainty of the treaty line along it.
+
+    Where lines of several certainties run along the same stretch, the first
+    in ``order`` wins; what no treaty line covers is drawn as de facto.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> from geo.borders import Border
+    >>> b = Border(("china", "russia"), LineString([(0, 0), (2, 0)]))
+    >>> t = TreatyLine("x", "X", "T", date(1860, 1, 1), None, "demarcated", ("a", "b"),
+    ...                LineString([(0, 0), (1, 0)]))
+    >>> [(p.certainty, p.geometry.length) for p in border_pieces([b], [t], date(1900, 1, 1),
+    ...     ["demarcated", "described", "undetermined"])]
+    [('demarcated', 1.0), ('de_facto', 1.0)]
+    """
+    active = [ln for ln in lines if ln.in_force(on)]
+    by_cert = {
+        c: shapely.union_all([ln.geometry for ln in active if ln.certainty == c]) for c in order
+    }
+    pieces = []
+    for border in borders:
+        rest = border.line
+        for c in order:
+            cover = by_cert[c]
+            if cover.is_empty or rest.is_empty:
+                continue
+            part = _linear(rest.intersection(cover))
+            if not part.is_empty:
+                pieces.append(BorderPiece(border.sides, c, part))
+                rest = _linear(rest.difference(cover))
+        if not rest.is_empty:
+            pieces.append(BorderPiece(border.sides, DE_FACTO, rest))
+    return pieces
+
+
+def _linear(geom: BaseGeometry) -> BaseGeometry:
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type == "LineString" and g.length > 0]
+    return shapely.line_merge(shapely.union_all(parts)) if parts else shapely.MultiLineString()
+
+
+def _read(path: Path) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(path, "file", f"cannot read: {exc}") from exc

@@ -1,0 +1,164 @@
+"""Tests for geo.borders: a tiny 2x2 grid of boxes, then the real atlas."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from shapely.geometry import LineString, MultiLineString, box
+
+from geo.atlas import load_atlas
+from geo.borders import dissolve_borders, shared_edges, side_borders
+from geo.periods import state_at, year_date
+from geo.territories import Unit
+
+
+def _unit(uid: str, geom) -> Unit:
+    return Unit(uid, uid, uid, uid, geom)
+
+
+#  nw | ne
+#  ---+---
+#  sw | se
+GRID = (
+    _unit("sw", box(0, 0, 1, 1)),
+    _unit("se", box(1, 0, 2, 1)),
+    _unit("nw", box(0, 1, 1, 2)),
+    _unit("ne", box(1, 1, 2, 2)),
+)
+IDS = tuple(u.id for u in GRID)
+
+
+@pytest.fixture(scope="module")
+def grid_edges():
+    return shared_edges(GRID)
+
+
+def _by_sides(borders):
+    return {b.sides: b.line for b in borders}
+
+
+def _assert_same_borders(fast, slow, tol=1e-9):
+    fast, slow = _by_sides(fast), _by_sides(slow)
+    assert sorted(fast) == sorted(slow)
+    for key in fast:
+        assert fast[key].symmetric_difference(slow[key]).length < tol, key
+        assert fast[key].length == pytest.approx(slow[key].length, abs=tol)
+
+
+# ------------------------------------------------------------------ shared_edges
+
+
+def test_shared_edges_of_the_grid_are_the_four_inner_half_lines(grid_edges):
+    assert set(grid_edges) == {("ne", "nw"), ("ne", "se"), ("nw", "sw"), ("se", "sw")}
+    assert grid_edges[("se", "sw")].equals(LineString([(1, 0), (1, 1)]))
+    assert grid_edges[("ne", "nw")].equals(LineString([(1, 1), (1, 2)]))
+    assert grid_edges[("nw", "sw")].equals(LineString([(0, 1), (1, 1)]))
+    assert grid_edges[("ne", "se")].equals(LineString([(1, 1), (2, 1)]))
+
+
+def test_shared_edge_keys_are_sorted_whatever_the_input_order(grid_edges):
+    assert set(shared_edges(reversed(GRID))) == set(grid_edges)
+    assert all(a < b for a, b in grid_edges)
+
+
+def test_diagonal_neighbours_touch_at_a_point_only(grid_edges):
+    assert ("ne", "sw") not in grid_edges
+    assert ("nw", "se") not in grid_edges
+
+
+def test_a_point_touch_is_not_a_border():
+    a, b = _unit("a", box(0, 0, 1, 1)), _unit("b", box(1, 1, 2, 2))
+    assert shared_edges([a, b]) == {}
+    sides = {"a": "china", "b": "russia"}
+    assert side_borders(shared_edges([a, b]), sides) == []
+    assert dissolve_borders([a, b], sides) == []
+
+
+def test_a_partly_shared_edge_is_only_the_shared_part():
+    a, b = _unit("a", box(0, 0, 1, 2)), _unit("b", box(1, 1, 3, 3))
+    assert shared_edges([a, b])[("a", "b")].equals(LineString([(1, 1), (1, 2)]))
+
+
+def test_disjoint_units_share_nothing():
+    assert shared_edges([_unit("a", box(0, 0, 1, 1)), _unit("b", box(5, 5, 6, 6))]) == {}
+
+
+# ------------------------------------------------------------------ side_borders
+
+
+def test_one_side_has_no_border(grid_edges):
+    assert side_borders(grid_edges, dict.fromkeys(IDS, "china")) == []
+
+
+def test_two_columns_give_one_straight_border(grid_edges):
+    sides = {"sw": "russia", "nw": "russia", "se": "china", "ne": "china"}
+    (border,) = side_borders(grid_edges, sides)
+    assert border.sides == ("china", "russia")
+    assert border.line.length == pytest.approx(2.0)
+    assert border.line.equals(LineString([(1, 0), (1, 2)]))
+
+
+def test_a_checkerboard_border_is_the_cross(grid_edges):
+    sides = {"sw": "china", "ne": "china", "se": "russia", "nw": "russia"}
+    (border,) = side_borders(grid_edges, sides)
+    assert border.sides == ("china", "russia")
+    assert border.line.length == pytest.approx(4.0)
+    cross = MultiLineString([[(1, 0), (1, 2)], [(0, 1), (2, 1)]])
+    assert border.line.symmetric_difference(cross).length == pytest.approx(0.0)
+
+
+def test_three_sides_give_three_borders_in_order(grid_edges):
+    sides = {"sw": "china", "se": "russia", "nw": "mongolia", "ne": "russia"}
+    borders = _by_sides(side_borders(grid_edges, sides))
+    assert list(borders) == [("china", "mongolia"), ("china", "russia"), ("mongolia", "russia")]
+    assert borders[("china", "russia")].equals(LineString([(1, 0), (1, 1)]))
+    assert borders[("china", "mongolia")].equals(LineString([(0, 1), (1, 1)]))
+    assert borders[("mongolia", "russia")].equals(LineString([(1, 1), (1, 2)]))
+
+
+def test_a_unit_without_a_side_draws_no_border(grid_edges):
+    sides = {"sw": "china", "se": "russia", "nw": "china"}
+    (border,) = side_borders(grid_edges, sides)
+    assert border.line.equals(LineString([(1, 0), (1, 1)]))
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    list(itertools.product(("china", "russia", "mongolia"), repeat=len(IDS))),
+    ids="-".join,
+)
+def test_side_borders_equal_dissolve_borders_on_the_grid(grid_edges, assignment):
+    sides = dict(zip(IDS, assignment, strict=True))
+    _assert_same_borders(side_borders(grid_edges, sides), dissolve_borders(GRID, sides))
+
+
+# ------------------------------------------------------------------ the real atlas
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+YEARS = (1688, 1859, 1861, 1912, 1933, 1946, 2009)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_side_borders_equal_dissolve_borders_on_the_real_data(atlas, year):
+    state = state_at(atlas.unit_ids, atlas.periods, year_date(year))
+    sides = {uid: atlas.holders[p.holder].side for uid, p in state.items()}
+    fast = side_borders(atlas.edges, sides)
+    # every one of these years has a Chinese-Russian border somewhere, so the
+    # comparison is never between two empty lists
+    assert ("china", "russia") in _by_sides(fast)
+    _assert_same_borders(fast, dissolve_borders(atlas.units, sides), tol=1e-6)
+
+
+def test_real_edges_are_lines_between_known_units(atlas):
+    ids = set(atlas.unit_ids)
+    assert atlas.edges
+    for (a, b), line in atlas.edges.items():
+        assert a < b and {a, b} <= ids
+        assert line.geom_type in ("LineString", "MultiLineString")
+        assert line.length > 0

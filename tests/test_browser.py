@@ -1,0 +1,256 @@
+"""End-to-end tests: the real Streamlit server driven by headless Chromium (Playwright, sync API).
+
+One server per module on a free port; Chromium is Debian's (``playwright install`` is not used).
+Every request to a host other than this machine is aborted, so the map must render offline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium")
+if CHROMIUM is None:
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+STARTUP_TIMEOUT = 60.0
+IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+SIDE_COLORS = {
+    s["id"]: s["color"] for s in json.loads((DATA / "holders.meta.json").read_text())["sides"]
+}
+UNITS = {u["id"]: u for u in json.loads((DATA / "units.json").read_text())["units"]}
+
+# the Leaflet map object: folium names it map_<hash>
+FIND_MAP = (
+    f"const w = document.querySelector({json.dumps(IFRAME)}).contentWindow;"
+    "const key = Object.keys(w).find("
+    "  k => k.startsWith('map_') && w[k] && typeof w[k].getZoom === 'function');"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "streamlit.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                _wait_healthy(url, proc, log)
+                yield url
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Traffic:
+    """Every request the page (and its iframes) makes, and the status of each response."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.status: dict[str, int] = {}
+
+    def external(self) -> list[str]:
+        return [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(u).hostname not in LOCAL_HOSTS
+        ]
+
+    def status_of(self, path: str) -> int | None:
+        for url, status in self.status.items():
+            if urlsplit(url).path == path:
+                return status
+        return None
+
+
+@pytest.fixture
+def page_and_traffic(browser) -> Iterator[tuple[object, Traffic]]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    traffic = Traffic()
+
+    def offline(route):
+        route.abort("internetdisconnected")
+
+    # anything not on this machine is refused, as on an offline CI runner
+    context.route(re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])"), offline)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.on("request", lambda r: traffic.requests.append(r.url))
+    page.on("response", lambda r: traffic.status.__setitem__(r.url, r.status))
+    try:
+        yield page, traffic
+    finally:
+        context.close()
+
+
+def open_year(page, server: str, year: int):
+    """Open the app at ``year``; return the map's frame locator once the territories are drawn."""
+    page.goto(f"{server}/?year={year}")
+    frame = page.frame_locator(IFRAME)
+    expect(frame.locator("path.territory-primorye")).to_be_attached(timeout=30_000)
+    return frame
+
+
+def fill_of(frame, unit: str) -> str:
+    return frame.locator(f"path.territory-{unit}").get_attribute("fill")
+
+
+def map_call(page, body: str):
+    """Evaluate ``body`` with ``w`` (the iframe window) and ``m`` (the Leaflet map) in scope."""
+    return page.evaluate(
+        "() => {" + FIND_MAP + "if (!key) throw new Error('no Leaflet map_* in the iframe');"
+        "const m = w[key];" + body + "}"
+    )
+
+
+def test_map_renders_offline(server: str, page_and_traffic):
+    page, traffic = page_and_traffic
+    page.goto(f"{server}/?year=1688")
+    frame = page.frame_locator(IFRAME)
+    expect(frame.locator("path.territory-amur_left_bank")).to_be_attached(timeout=30_000)
+    expect(frame.locator(".leaflet-container")).to_be_visible()
+    expect(frame.locator(".atlas-legend")).to_contain_text("Held jointly")
+    expect(page.locator(".st-key-passage")).to_contain_text("Initial contact")
+    expect(frame.locator("path.territory-amur_left_bank")).to_have_attribute(
+        "fill", SIDE_COLORS["undetermined"]
+    )
+    if (DATA / "base" / "land.geojson").exists():
+        expect(frame.locator("path.base-land").first).to_be_attached()
+
+    assert traffic.external() == [], "requests left this machine"
+    assert traffic.status_of("/app/static/leaflet/leaflet.js") == 200
+    assert traffic.status_of("/app/static/leaflet/leaflet.css") == 200
+    for name in ("land", "lakes", "rivers"):
+        if (DATA / "base" / f"{name}.geojson").exists():
+            assert traffic.status_of(f"/app/static/base/{name}.geojson") == 200, name
+
+
+def test_slider_step_updates_map_in_place(server: str, page_and_traffic):
+    page, _ = page_and_traffic
+    frame = open_year(page, server, 1859)
+    primorye = frame.locator("path.territory-primorye")
+    expect(primorye).to_have_attribute("fill", SIDE_COLORS["joint"])
+    expect(page.locator(".st-key-passage")).to_contain_text("Russian encroachment")
+
+    map_call(page, "w.__atlasMarker = 1; m.setZoom(6, {animate: false});")
+    page.wait_for_function(
+        "() => {" + FIND_MAP + "return key && w[key].getZoom() === 6;}", timeout=5_000
+    )
+
+    slider = page.get_by_role("slider")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuetext", "1861")
+    expect(primorye).to_have_attribute("fill", SIDE_COLORS["russia"])
+    expect(page.locator(".st-key-passage")).to_contain_text("Russian encroachment")
+    expect(page).to_have_url(re.compile(r"[?&]year=1861\b"))
+
+    # the same iframe, not a remounted one: marker and zoom survive the update
+    assert page.locator(IFRAME).count() == 1
+    assert map_call(page, "return [w.__atlasMarker, m.getZoom()];") == [1, 6]
+
+    # the leak workaround: old feature groups do not pile up in window.feature_group
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"[?&]year=1865\b"))
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning"
+    )
+    expect(primorye).to_be_attached()
+    assert page.locator(IFRAME).count() == 1
+    assert map_call(page, "return [w.__atlasMarker, m.getZoom()];") == [1, 6]
+    assert map_call(page, "return w.feature_group.length;") <= 2
+
+
+def test_click_on_polygon_shows_context(server: str, page_and_traffic):
+    page, _ = page_and_traffic
+    frame = open_year(page, server, 1859)
+    expect(page.locator(".st-key-context")).to_contain_text("Click a territory")
+    # a seed point of primorye (data/units.json), so certainly inside it
+    point = map_call(page, "const p = m.latLngToContainerPoint([45.0, 134.5]); return [p.x, p.y];")
+    size = map_call(page, "const s = m.getSize(); return [s.x, s.y];")
+    assert 0 < point[0] < size[0] and 0 < point[1] < size[1], (point, size)
+    frame.locator(".leaflet-container").click(position={"x": point[0], "y": point[1]})
+    context = page.locator(".st-key-context")
+    expect(context).to_contain_text("Ussuri", timeout=15_000)
+    expect(context).to_contain_text(UNITS["primorye"]["name_ru"])
+    expect(context).to_contain_text("Held jointly")
+    expect(page).to_have_url(re.compile(r"[?&]unit=primorye\b"))

@@ -1,0 +1,301 @@
+"""Validation of every file in data/.
+
+Files are found with glob, so a file added later is checked too. Where a check
+can be made on the raw file it is, rather than through the loader it would
+otherwise share a bug with.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
+
+from geo.atlas import load_atlas
+from geo.passages import UNIT_IDS, load_article, passage_at
+from geo.territories import load_units, overlaps, slivers
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+META_KEYS = ("source", "license", "note")
+FIRST_YEAR = 1640
+THIS_YEAR = date.today().year
+
+# JSON files that need not carry source/license/note themselves: path relative to
+# data/ -> why. Every entry must name an existing file and give a reason.
+META_EXEMPT: dict[str, str] = {}
+
+JSON_FILES = sorted(p for ext in ("*.json", "*.geojson") for p in DATA.rglob(ext))
+CSV_FILES = sorted(DATA.rglob("*.csv"))
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(DATA).as_posix()
+
+
+def _non_empty(value) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict):
+        return bool(value) and all(_non_empty(v) for v in value.values())
+    return False
+
+
+def _read_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, newline="", encoding="utf-8") as fh:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+@pytest.fixture(scope="module")
+def territories() -> dict:
+    return _read_json(DATA / "territories.geojson")
+
+
+@pytest.fixture(scope="module")
+def territory_ids(territories) -> list[str]:
+    return [f["properties"].get("id") or f.get("id") for f in territories["features"]]
+
+
+@pytest.fixture(scope="module")
+def periods() -> list[dict[str, str]]:
+    return _read_csv("periods.csv")
+
+
+@pytest.fixture(scope="module")
+def holders() -> list[dict[str, str]]:
+    return _read_csv("holders.csv")
+
+
+@pytest.fixture(scope="module")
+def sections() -> dict:
+    return _read_json(DATA / "sections.json")
+
+
+# ------------------------------------------------------------------ every file
+
+
+def test_the_data_folder_holds_the_known_files():
+    names = {_rel(p) for p in JSON_FILES + CSV_FILES}
+    expected = {"territories.geojson", "units.json", "holders.csv", "periods.csv"}
+    expected |= {"sections.json", "events.csv", "places.geojson"}
+    assert expected <= names
+
+
+@pytest.mark.parametrize("path", JSON_FILES, ids=_rel)
+def test_json_file_parses_and_names_source_license_note(path):
+    doc = _read_json(path)
+    if _rel(path) in META_EXEMPT:
+        return
+    assert isinstance(doc, dict), f"{_rel(path)}: top level is not an object"
+    missing = [k for k in META_KEYS if not _non_empty(doc.get(k))]
+    assert not missing, f"{_rel(path)}: missing or empty {missing}"
+
+
+def test_meta_exemptions_are_real_files_with_reasons():
+    for name, reason in META_EXEMPT.items():
+        assert (DATA / name).is_file(), name
+        assert reason.strip(), name
+
+
+@pytest.mark.parametrize("path", CSV_FILES, ids=_rel)
+def test_csv_file_has_a_meta_sidecar(path):
+    sidecar = path.with_name(path.stem + ".meta.json")
+    assert sidecar.is_file(), f"{_rel(path)} has no {sidecar.name}"
+    meta = _read_json(sidecar)
+    missing = [k for k in META_KEYS if not _non_empty(meta.get(k))]
+    assert not missing, f"{sidecar.name}: missing or empty {missing}"
+
+
+@pytest.mark.parametrize("path", CSV_FILES, ids=_rel)
+def test_csv_file_parses_with_a_full_header_and_rows(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
+    assert all(h.strip() for h in header) and len(set(header)) == len(header)
+    assert body, f"{_rel(path)} has no rows"
+    bad = [i for i, r in enumerate(body, start=2) if len(r) != len(header)]
+    assert not bad, f"{_rel(path)}: rows {bad} do not have {len(header)} fields"
+
+
+# ------------------------------------------------------------------ territories
+
+
+def _all_points(geom):
+    for poly in shapely.get_parts(geom):
+        yield from poly.exterior.coords
+        for ring in poly.interiors:
+            yield from ring.coords
+
+
+def test_every_territory_geometry_is_a_valid_polygon_in_epsg4326(territories):
+    assert territories["type"] == "FeatureCollection"
+    assert territories["features"]
+    for f in territories["features"]:
+        uid = f["properties"]["id"]
+        geom = shape(f["geometry"])
+        assert isinstance(geom, Polygon | MultiPolygon), f"{uid}: {geom.geom_type}"
+        assert not geom.is_empty, uid
+        assert geom.is_valid, f"{uid}: {shapely.is_valid_reason(geom)}"
+        assert not geom.has_z, uid
+        for lon, lat in _all_points(geom):
+            assert -180 <= lon <= 180 and -90 <= lat <= 90, f"{uid}: ({lon}, {lat})"
+
+
+def test_every_territory_has_three_names(territories):
+    for f in territories["features"]:
+        props = f["properties"]
+        for key in ("id", "name_en", "name_ru", "name_zh"):
+            assert isinstance(props.get(key), str) and props[key].strip(), (props.get("id"), key)
+
+
+def test_territory_ids_are_unique(territory_ids):
+    assert [i for i, n in Counter(territory_ids).items() if n > 1] == []
+
+
+@pytest.fixture(scope="module")
+def units():
+    return load_units(DATA / "territories.geojson")
+
+
+def test_units_do_not_overlap(units):
+    assert overlaps(units) == []
+
+
+def test_units_leave_no_slivers(units):
+    assert [g.wkt[:80] for g in slivers(units)] == []
+
+
+def test_units_json_and_territories_name_the_same_units(territory_ids):
+    doc = _read_json(DATA / "units.json")
+    listed = [u["id"] for u in doc["units"]]
+    assert len(set(listed)) == len(listed)
+    assert sorted(set(listed) - set(territory_ids)) == [], "in units.json only"
+    assert sorted(set(territory_ids) - set(listed)) == [], "in territories.geojson only"
+
+
+def test_units_json_names_match_territories(territories):
+    by_id = {f["properties"]["id"]: f["properties"] for f in territories["features"]}
+    for u in _read_json(DATA / "units.json")["units"]:
+        for key in ("name_en", "name_ru", "name_zh"):
+            assert u[key] == by_id[u["id"]][key], (u["id"], key)
+
+
+def test_group_units_exist(territory_ids):
+    for g in _read_json(DATA / "units.json")["groups"]:
+        assert g["units"], g["id"]
+        assert set(g["units"]) <= set(territory_ids), g["id"]
+
+
+def test_the_code_knows_every_territory(territory_ids):
+    # sections_about and events_about refuse ids outside geo.passages.UNIT_IDS, so a
+    # unit added to the map but not there would break its context panel
+    assert set(territory_ids) == set(UNIT_IDS)
+
+
+# ------------------------------------------------------------------ periods and holders
+
+
+def _dates_to_check():
+    for year in range(FIRST_YEAR, THIS_YEAR + 1):
+        yield date(year, 1, 1)
+        yield date(year, 12, 31)
+
+
+def _in_force(row: dict[str, str], on: date) -> bool:
+    start = date.fromisoformat(row["start"])
+    end = date.fromisoformat(row["end"]) if row["end"] else None
+    return start <= on and (end is None or on < end)
+
+
+def test_every_unit_has_exactly_one_period_on_every_new_year_and_year_end(periods, territory_ids):
+    by_unit = defaultdict(list)
+    for row in periods:
+        by_unit[row["unit"]].append(row)
+    problems = []
+    for uid in territory_ids:
+        for on in _dates_to_check():
+            n = sum(_in_force(row, on) for row in by_unit[uid])
+            if n != 1:
+                problems.append((uid, on.isoformat(), n))
+    assert problems[:10] == []
+
+
+def test_every_period_names_known_units(periods, territory_ids):
+    assert sorted({r["unit"] for r in periods} - set(territory_ids)) == []
+
+
+def test_every_period_has_a_known_section_holder_and_claimants(periods, holders, sections):
+    holder_ids = {h["id"] for h in holders}
+    section_ids = {s["id"] for s in sections["sections"]}
+    for line, row in enumerate(periods, start=2):
+        where = f"periods.csv row {line}"
+        assert row["section"] in section_ids, where
+        assert row["holder"] in holder_ids, where
+        claimants = [c for c in row["claimants"].split(";") if c]
+        assert set(claimants) <= holder_ids, where
+        assert row["holder"] not in claimants, f"{where}: the holder claims its own land"
+        assert len(set(claimants)) == len(claimants), f"{where}: a claimant twice"
+        assert row["source"], where
+
+
+def test_every_holder_side_is_declared(holders):
+    meta = _read_json(DATA / "holders.meta.json")
+    side_ids = [s["id"] for s in meta["sides"]]
+    assert len(set(side_ids)) == len(side_ids)
+    assert sorted({h["side"] for h in holders} - set(side_ids)) == []
+    assert len({h["id"] for h in holders}) == len(holders)
+
+
+# ------------------------------------------------------------------ passages and events
+
+
+def test_every_year_falls_in_exactly_one_span(sections):
+    spans = [(s["id"], sp) for s in sections["sections"] for sp in s["spans"]]
+    for year in range(FIRST_YEAR, THIS_YEAR + 1):
+        holding = [
+            sid
+            for sid, sp in spans
+            if sp["start"] <= year and (sp["end"] is None or year <= sp["end"])
+        ]
+        assert len(holding) == 1, (year, holding)
+
+
+def test_every_year_maps_to_one_passage():
+    article = load_article(DATA / "sections.json")
+    for year in range(FIRST_YEAR, THIS_YEAR + 1):
+        passage = passage_at(article, year)
+        assert passage.span.contains(year), year
+        assert passage.span in passage.section.spans
+        assert passage.section.text, year
+
+
+def test_every_event_names_known_units_and_sections(territory_ids, sections):
+    section_ids = {s["id"] for s in sections["sections"]}
+    for line, row in enumerate(_read_csv("events.csv"), start=2):
+        units = [u.strip() for u in row["units"].split(";") if u.strip()]
+        assert set(units) <= set(territory_ids), f"events.csv row {line}: {units}"
+        assert row["section"] in section_ids, f"events.csv row {line}"
+
+
+def test_every_section_names_known_units(sections, territory_ids):
+    for s in sections["sections"]:
+        assert set(s["units"]) <= set(territory_ids), s["id"]
+
+
+# ------------------------------------------------------------------ the whole atlas
+
+
+def test_the_atlas_loads():
+    atlas = load_atlas(DATA)
+    assert len(atlas.units) == len(UNIT_IDS)
+    assert atlas.periods and atlas.holders and atlas.article.sections

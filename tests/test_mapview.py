@@ -1,0 +1,184 @@
+"""Tests for geo.mapview: escaping, an offline base map, and the year's feature group."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import pytest
+from shapely.geometry import LineString, MultiLineString, box, mapping
+
+from geo.mapview import (
+    LegendRow,
+    LineView,
+    PlaceView,
+    UnitView,
+    base_map,
+    legend_html,
+    unit_collection,
+    year_layer,
+)
+
+EVIL = "<script>alert(1)</script>"
+GEOMETRIES = {
+    "a": mapping(box(120, 45, 121, 46)),
+    "b": mapping(box(121, 45, 122, 46)),
+    "c": mapping(box(120, 46, 122, 47)),
+}
+VIEWS = (
+    UnitView("a", EVIL, f"Holder {EVIL}", "china", f"Claimant & {EVIL}", "#d9534f"),
+    UnitView("b", "Plain B", "Russian Empire", "russia", "", "#4a7bb7"),
+    UnitView("c", "Plain C", "Held jointly", "joint", "Qing dynasty, Russian Empire", "#5fa88e"),
+)
+
+
+def _render(fg: folium.FeatureGroup) -> str:
+    m = folium.Map(tiles=None)
+    fg.add_to(m)
+    return m.get_root().render()
+
+
+# ------------------------------------------------------------------ unit_collection
+
+
+def test_unit_collection_escapes_names_holders_and_claimants():
+    fc = unit_collection(GEOMETRIES, VIEWS)
+    props = fc["features"][0]["properties"]
+    assert props["name"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert props["holder"] == "Holder &lt;script&gt;alert(1)&lt;/script&gt;"
+    assert props["claimants"].startswith("Claimant &amp; &lt;script&gt;")
+    assert "<script>" not in json.dumps(fc)
+
+
+def test_unit_collection_features_and_selection():
+    fc = unit_collection(GEOMETRIES, VIEWS, selected="b")
+    assert fc["type"] == "FeatureCollection"
+    assert [f["id"] for f in fc["features"]] == ["a", "b", "c"]
+    assert [f["properties"]["selected"] for f in fc["features"]] == [False, True, False]
+    assert fc["features"][1]["geometry"] == GEOMETRIES["b"]
+    assert fc["features"][1]["properties"]["claimants"] == "none"
+    assert fc["features"][2]["properties"]["side"] == "joint"
+    assert fc["features"][2]["properties"]["color"] == "#5fa88e"
+
+
+# ------------------------------------------------------------------ legend_html
+
+
+def test_legend_html_escapes_title_labels_colours_and_dashes():
+    rows = [
+        LegendRow(EVIL, "#fff"),
+        LegendRow("Border", "red' onmouseover='x", line=True, dash="4 <b>"),
+    ]
+    out = legend_html(rows, f"Held by {EVIL}")
+    assert "<script>" not in out
+    assert out.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    assert "onmouseover='x" not in out
+    assert "&lt;b&gt;" in out
+
+
+def test_legend_html_draws_a_swatch_or_a_line():
+    out = legend_html([LegendRow("China", "#d9534f"), LegendRow("Border", "#111", line=True)], "T")
+    assert out.count("atlas-legend-row") == 2
+    assert "background:#d9534f" in out
+    assert "<svg" in out and "stroke='#111'" in out
+    assert "stroke-dasharray" not in out
+
+
+# ------------------------------------------------------------------ base_map
+
+TAG = re.compile(r"<(script|link)\b[^>]*>", re.IGNORECASE)
+URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def base():
+    m = base_map([LegendRow("China <b>", "#d9534f"), LegendRow("Border", "#111", line=True)])
+    return m, m.get_root().render()
+
+
+def test_base_map_loads_only_leaflet_from_the_static_server(base):
+    m, _ = base
+    assert [url for _, url in m.default_js] == ["/app/static/leaflet/leaflet.js"]
+    assert [url for _, url in m.default_css] == ["/app/static/leaflet/leaflet.css"]
+    for _, url in [*m.default_js, *m.default_css]:
+        assert "http" not in url
+
+
+def test_rendered_base_map_has_no_cdn_script_or_stylesheet(base):
+    _, page = base
+    tags = [t.group(0) for t in TAG.finditer(page)]
+    urls = [u for t in tags for u in URL.findall(t)]
+    assert urls, "Leaflet itself should be loaded"
+    for url in urls:
+        assert url.startswith("/app/static/"), url
+    lowered = page.lower()
+    assert "cdn" not in lowered
+    assert "https://" not in lowered and "http://" not in lowered
+
+
+def test_base_map_fetches_base_layers_from_the_static_server(base):
+    _, page = base
+    assert '"/app/static/base/" + name + ".geojson"' in page
+    for layer in ("land", "lakes", "rivers"):
+        assert f'"{layer}"' in page
+
+
+def test_base_map_legend_is_escaped(base):
+    _, page = base
+    assert "China &lt;b&gt;" in page
+    assert "China <b>" not in page
+
+
+def test_base_map_static_url_is_configurable():
+    m = base_map([], static_url="/elsewhere")
+    assert [url for _, url in m.default_js] == ["/elsewhere/leaflet/leaflet.js"]
+    assert "/app/static" not in m.get_root().render()
+
+
+# ------------------------------------------------------------------ year_layer
+
+
+@pytest.fixture(scope="module")
+def layer_page():
+    units = unit_collection(GEOMETRIES, VIEWS, selected="a")
+    lines = [
+        LineView(
+            "china-russia",
+            "China / Russia",
+            LineString([(121, 45), (121, 46)]),
+            "border",
+            None,
+            2.6,
+        ),
+        LineView("empty", "Nothing", MultiLineString(), "border", None, 2.6),
+    ]
+    places = [PlaceView("aigun", 127.5, 50.0, f"Aigun {EVIL}", "Айгунь", "瑷珲")]
+    return _render(year_layer(units, lines, places))
+
+
+def test_year_layer_gives_each_territory_its_class(layer_page):
+    for uid, side in (("a", "china"), ("b", "russia"), ("c", "joint")):
+        assert f"territory territory-{uid} side-{side}" in layer_page
+
+
+def test_year_layer_draws_the_border_lines(layer_page):
+    assert "line line-border line-china-russia" in layer_page
+    assert "line-empty" not in layer_page
+
+
+def test_year_layer_prunes_old_feature_groups(layer_page):
+    assert "window.feature_group = (window.feature_group || []).filter(" in layer_page
+    assert "hasLayer(l)" in layer_page
+
+
+def test_year_layer_escapes_data_in_the_page(layer_page):
+    assert "<script>alert(1)" not in layer_page
+    assert "Aigun &lt;script&gt;" in layer_page
+    assert "place place-aigun" in layer_page
+
+
+def test_year_layer_without_units_or_lines_still_prunes():
+    page = _render(year_layer({"type": "FeatureCollection", "features": []}, [], []))
+    assert "territory territory-" not in page
+    assert "window.feature_group = (window.feature_group || []).filter(" in page
