@@ -7,12 +7,12 @@ sources and the accepted range of each.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from geo.dataio import read_json
 from geo.errors import DataError
 from geo.periods import Holder, Period
 
@@ -65,10 +65,7 @@ def load_figures(path: Path, unit_ids: Sequence[str]) -> tuple[Figure, ...]:
     DataError
         Naming the file, the figure and the reason.
     """
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(path, "file", f"cannot read: {exc}") from exc
+    doc = read_json(path)
     known = set(unit_ids)
     out = []
     for i, f in enumerate(doc.get("figures", [])):

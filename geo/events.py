@@ -12,21 +12,19 @@ Nothing here imports streamlit.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+from geo.dataio import parse_iso_date
 from geo.errors import DataError
-from geo.passages import UNIT_IDS
 
 COLUMNS = ("date", "title", "units", "section", "source", "note")
 UNIT_SEPARATOR = ";"
 
 # date.fromisoformat also takes "16890906" and week dates; the file promises YYYY-MM-DD.
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class _RowReader(Protocol):
@@ -53,7 +51,7 @@ class Event:
 def load_events(
     path: str | Path,
     sections: Collection[str] | None = None,
-    unit_ids: Collection[str] = UNIT_IDS,
+    unit_ids: Collection[str] | None = None,
 ) -> tuple[Event, ...]:
     """Read and validate ``events.csv``.
 
@@ -64,7 +62,7 @@ def load_events(
     sections
         Known section ids. If given, every row's ``section`` must be one of them.
     unit_ids
-        Known territory unit ids; defaults to ``geo.passages.UNIT_IDS``.
+        Known territory unit ids (from ``territories.geojson``); ``None`` skips the check.
 
     Returns
     -------
@@ -117,11 +115,6 @@ def events_in(events: Iterable[Event], year: int) -> tuple[Event, ...]:
 def events_about(events: Iterable[Event], unit_id: str) -> tuple[Event, ...]:
     """Events that concern a territory unit, earliest first.
 
-    Raises
-    ------
-    ValueError
-        If ``unit_id`` is not one of ``UNIT_IDS`` (most likely a typo).
-
     Examples
     --------
     >>> aigun = Event(date(1858, 5, 28), "Aigun", ("amur_left_bank",), "s", "src", "")
@@ -129,8 +122,6 @@ def events_about(events: Iterable[Event], unit_id: str) -> tuple[Event, ...]:
     >>> [e.title for e in events_about([peking, aigun], "primorye")]
     ['Peking']
     """
-    if unit_id not in UNIT_IDS:
-        raise ValueError(f"unknown territory unit {unit_id!r}")
     return tuple(sorted((e for e in events if unit_id in e.units), key=lambda e: e.date))
 
 
@@ -138,7 +129,7 @@ def _parse_rows(
     reader: _RowReader,
     file: str,
     sections: Collection[str] | None,
-    unit_ids: Collection[str],
+    unit_ids: Collection[str] | None,
 ) -> tuple[Event, ...]:
     header = next(reader, None)
     if header is None or tuple(h.strip() for h in header) != COLUMNS:
@@ -154,7 +145,7 @@ def _parse_rows(
         if len(row) != len(COLUMNS):
             raise DataError(file, where, f"expected {len(COLUMNS)} fields, got {len(row)}")
         raw_date, title, raw_units, section, source, note = (cell.strip() for cell in row)
-        event_date = _parse_date(raw_date, file, where)
+        event_date = parse_iso_date(file, where, raw_date)
         if not title:
             raise DataError(file, where, "empty title")
         where = f"{where} ({title})"
@@ -163,7 +154,7 @@ def _parse_rows(
         if sections is not None and section not in sections:
             raise DataError(file, where, f"unknown section {section!r}")
         units = tuple(u.strip() for u in raw_units.split(UNIT_SEPARATOR) if u.strip())
-        unknown = sorted(set(units) - set(unit_ids))
+        unknown = sorted(set(units) - set(unit_ids)) if unit_ids is not None else []
         if unknown:
             raise DataError(file, where, f"unknown unit id(s) {', '.join(unknown)}")
         if len(set(units)) != len(units):
@@ -173,12 +164,3 @@ def _parse_rows(
         seen.add((event_date, title))
         events.append(Event(event_date, title, units, section, source, note))
     return tuple(events)
-
-
-def _parse_date(raw: str, file: str, where: str) -> date:
-    if not _DATE_RE.match(raw):
-        raise DataError(file, where, f"date {raw!r} is not YYYY-MM-DD")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise DataError(file, where, f"date {raw!r} does not exist") from exc

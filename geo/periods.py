@@ -9,17 +9,15 @@ year (31 December), in the app and in the export alike.
 from __future__ import annotations
 
 import csv
-import json
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from geo.dataio import parse_iso_date, read_json
 from geo.errors import DataError
 
 FIRST_DATE = date(1640, 1, 1)
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEAR_DAY = (12, 31)
 PERIOD_COLUMNS = (
     "unit",
@@ -155,8 +153,8 @@ def load_periods(
         where = f"row {line} ({row['unit']} from {row['start']})"
         if row["unit"] not in units:
             raise DataError(path, where, f"unknown unit {row['unit']!r}")
-        start = _parse_date(path, where, row["start"])
-        end = _parse_date(path, where, row["end"]) if row["end"] else None
+        start = parse_iso_date(path, where, row["start"], "start")
+        end = parse_iso_date(path, where, row["end"], "end") if row["end"] else None
         if end is not None and end <= start:
             raise DataError(path, where, "end is not after start")
         claimants = tuple(c for c in row["claimants"].split(";") if c)
@@ -260,10 +258,7 @@ def side_of(holders: Mapping[str, Holder], holder: str) -> str:
 
 
 def _read_meta(path: Path) -> dict:
-    try:
-        meta = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(path, "file", f"cannot read: {exc}") from exc
+    meta = read_json(path)
     for key in META_KEYS:
         if not meta.get(key):
             raise DataError(path, "file", f"missing {key!r}")
@@ -282,12 +277,3 @@ def _read_csv(path: Path, columns: tuple[str, ...]):
         raise DataError(path, "file", f"cannot read: {exc}") from exc
     for i, row in enumerate(rows, start=2):
         yield i, {k: (row.get(k) or "").strip() for k in columns}
-
-
-def _parse_date(path: Path, where: str, text: str) -> date:
-    if not ISO_DATE.fullmatch(text):
-        raise DataError(path, where, f"not an ISO date (YYYY-MM-DD): {text!r}")
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise DataError(path, where, f"not an ISO date: {text!r}") from exc

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from geo.dataio import parse_iso_date
 from geo.errors import DataError
 
 PLACES_PATH = Path(__file__).resolve().parent.parent / "data" / "places.geojson"
@@ -26,7 +27,6 @@ KINDS = frozenset({"town", "fort", "site", "capital"})
 LANGUAGES = ("en", "ru", "zh")
 # date.fromisoformat also accepts "18600702" and week dates; the file format is
 # stricter so that a typo cannot silently parse as some other day.
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 
@@ -218,14 +218,7 @@ def _is_number(value: object) -> bool:
 
 
 def _parse_date(file: str, where: str, field: str, value: object) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not ISO_DATE.match(value):
-        raise DataError(file, where, f"{field} {value!r} is not an ISO date YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise DataError(file, where, f"{field} {value!r} is not a valid date: {exc}") from exc
+    return None if value is None else parse_iso_date(file, where, value, field)
 
 
 def _optional_text(file: str, where: str, field: str, value: object) -> str | None:

@@ -7,7 +7,6 @@ areas on the WGS 84 ellipsoid to well under 0.1 %.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
+from geo.dataio import read_json
 from geo.errors import DataError
 
 NAME_KEYS = ("name_en", "name_ru", "name_zh")
@@ -89,7 +89,7 @@ def load_units(path: Path) -> tuple[Unit, ...]:
         a missing name, a duplicate id, a geometry that is not a valid
         (multi)polygon, or coordinates outside EPSG:4326.
     """
-    doc = _read_json(path)
+    doc = read_json(path)
     if doc.get("type") != "FeatureCollection":
         raise DataError(path, "file", "not a GeoJSON FeatureCollection")
     for key in META_KEYS:
@@ -131,7 +131,7 @@ def load_units(path: Path) -> tuple[Unit, ...]:
 
 def load_groups(path: Path, unit_ids: Iterable[str]) -> tuple[Group, ...]:
     """Read the groups of ``units.json`` and check that their units exist."""
-    doc = _read_json(path)
+    doc = read_json(path)
     known = set(unit_ids)
     groups = []
     for i, g in enumerate(doc.get("groups", [])):
@@ -230,10 +230,3 @@ def group_units(groups: Iterable[Group], units: Mapping[str, Unit], group_id: st
         if g.id == group_id:
             return [units[u] for u in g.units]
     raise KeyError(group_id)
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(path, "file", f"cannot read: {exc}") from exc

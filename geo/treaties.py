@@ -10,7 +10,6 @@ line where no treaty line runs (:func:`border_pieces`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ import shapely
 from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from geo.dataio import read_json
 from geo.errors import DataError
 
 DE_FACTO = "de_facto"
@@ -68,7 +68,7 @@ class BorderPiece:
 
 def load_certainties(spec_path: Path) -> dict[str, Certainty]:
     """The certainty classes declared in ``treaty_lines.json``."""
-    spec = _read(spec_path)
+    spec = read_json(spec_path)
     out = {}
     for i, c in enumerate(spec.get("certainties", [])):
         if not {"id", "label", "dash", "weight", "color"} <= set(c):
@@ -140,7 +140,7 @@ def load_lines(path: Path, certainties: Iterable[str], unit_ids: Iterable[str]):
         Naming the file, the feature and the reason: a bad date or interval,
         an unknown certainty or unit, or a geometry that is not a line.
     """
-    doc = _read(path)
+    doc = read_json(path)
     known_c, known_u = set(certainties), set(unit_ids)
     out = []
     for i, feat in enumerate(doc.get("features", [])):
@@ -234,10 +234,3 @@ def border_pieces(
 def _linear(geom: BaseGeometry) -> BaseGeometry:
     parts = [g for g in shapely.get_parts(geom) if g.geom_type == "LineString" and g.length > 0]
     return shapely.line_merge(shapely.union_all(parts)) if parts else shapely.MultiLineString()
-
-
-def _read(path: Path) -> dict:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(path, "file", f"cannot read: {exc}") from exc

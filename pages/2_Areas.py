@@ -43,6 +43,24 @@ st.dataframe(
     key="figures_table",
 )
 
+st.header("Groups", anchor=False)
+st.dataframe(
+    [
+        {
+            "Group": g.name_en,
+            "Russian": g.name_ru,
+            "Chinese": g.name_zh,
+            "Units": ", ".join(atlas.unit(u).name_en for u in g.units),
+            "Area (km²)": round(sum(atlas.areas[u] for u in g.units), 1),
+            "Note": g.note,
+        }
+        for g in atlas.groups
+    ],
+    hide_index=True,
+    use_container_width=True,
+    key="groups_table",
+)
+
 st.header("Land that changed hands", anchor=False)
 st.caption("Units whose holder moved to another side on the same date, with the event that did it.")
 sides = atlas.sides

@@ -181,8 +181,8 @@ def test_load_periods_accepts_rows_in_any_order(tmp_path):
 @pytest.mark.parametrize(
     "index, row, row_label, reason",
     [
-        (0, "a,1640-13-01,1689-09-06,x,y,,s,src,", "row 2", "not an ISO date: '1640-13-01'"),
-        (0, "a,1640-01-01,1689-02-30,x,y,,s,src,", "row 2", "not an ISO date: '1689-02-30'"),
+        (0, "a,1640-13-01,1689-09-06,x,y,,s,src,", "row 2", "'1640-13-01' does not exist"),
+        (0, "a,1640-01-01,1689-02-30,x,y,,s,src,", "row 2", "'1689-02-30' does not exist"),
         (1, "a,6 Sep 1689,,y,,,s,src,", "row 3", "not an ISO date"),
         (0, "a,1640-01-01,1630-01-01,x,y,,s,src,", "row 2", "end is not after start"),
         (0, "a,1640-01-01,1640-01-01,x,y,,s,src,", "row 2", "end is not after start"),
@@ -388,7 +388,7 @@ def test_load_sides_and_holders_side_without_color(tmp_path):
 def test_load_sides_and_holders_unreadable_meta(tmp_path):
     csv_path, meta_path = _holder_files(tmp_path)
     meta_path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(DataError, match="cannot read") as err:
+    with pytest.raises(DataError, match="not valid JSON") as err:
         load_sides_and_holders(csv_path, meta_path)
     assert err.value.file == str(meta_path)
 

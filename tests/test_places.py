@@ -122,7 +122,7 @@ def _broken(feature: dict, path: list, value: object) -> dict:
         (["properties", "names"], DELETE, "missing names"),
         (["properties", "founded"], "1651", "ISO date"),
         (["properties", "founded"], "16510101", "ISO date"),
-        (["properties", "abandoned"], "1689-02-30", "valid date"),
+        (["properties", "abandoned"], "1689-02-30", "does not exist"),
         (["properties", "abandoned"], "1600-01-01", "not after founded"),
         (["properties", "names", 1, "start"], "1701-01-01", "gap"),
         (["properties", "names", 1, "start"], "1699-01-01", "overlap"),

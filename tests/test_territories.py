@@ -237,7 +237,7 @@ def test_load_units_errors_name_file_and_feature(tmp_path, mutate, feature, reas
 def test_load_units_unreadable_json(tmp_path):
     path = tmp_path / "territories.geojson"
     path.write_text('{"type": "FeatureCollection",', encoding="utf-8")
-    with pytest.raises(DataError, match="cannot read") as err:
+    with pytest.raises(DataError, match="not valid JSON") as err:
         load_units(path)
     assert err.value.file == str(path)
 
