@@ -74,7 +74,7 @@ elif "unit" in st.query_params:
     del st.query_params["unit"]
 
 view = year_view(atlas, year, selected)
-col_map, col_text = st.columns([3, 2], gap="medium")
+col_map, col_text = st.columns([2, 1], gap="medium")
 
 with col_map:
     layer = year_layer(

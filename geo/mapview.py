@@ -35,7 +35,7 @@ BOUNDS = ((36.0, 80.0), (62.0, 152.0))
 ZOOM = 4
 MIN_ZOOM = 3
 MAX_ZOOM = 13
-HEIGHT = 600
+HEIGHT = 640
 SEA_COLOR = "#cfe0ec"
 LAND_COLOR = "#f4f1e8"
 WATER_COLOR = "#5b8db8"
@@ -216,8 +216,8 @@ def legend_html(rows: Sequence[LegendRow], title: str) -> str:
 LEGEND_CSS = f"""
 <style>
 .leaflet-container {{ background: {SEA_COLOR}; }}
-.atlas-legend {{ background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
-  font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }}
+.atlas-legend {{ background: rgba(255,255,255,0.9); padding: 4px 7px; border-radius: 4px;
+  font: 11px/1.35 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }}
 .atlas-legend-title {{ font-weight: 600; margin-top: 2px; }}
 .atlas-swatch {{ display: inline-block; width: 14px; height: 12px; opacity: 0.75;
   border: 1px solid #555; vertical-align: -2px; }}
