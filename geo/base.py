@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import basemap
 
-REGION = (86.0, 37.5, 146.0, 60.5)  # west, south, east, north: Altai to Sakhalin
+REGION = (86.0, 38.0, 146.0, 60.5)  # west, south, east, north: Altai to Sakhalin
 REPO = Path(__file__).resolve().parents[1]
 BASE_DIR = Path("data") / "base"  # relative to REPO
 WAYPOINTS_FILE = BASE_DIR / "river_waypoints.json"

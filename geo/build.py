@@ -24,12 +24,12 @@ import shapely.ops
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from geo.base import REGION as WINDOW
 from geo.basemap import RawFeature, package_version, read_layer
 from geo.borders import shared_edges
 from geo.territories import load_units
 from geo.treaties import build_lines
 
-WINDOW = (86.0, 38.0, 146.0, 60.5)
 # the lower Amur is stored as a GSHHG "river-lake"; its centre line runs from
 # where the WDB II border leaves the main channel west of the islands to the mouth
 AMUR_CENTRE_START = (134.418, 48.39)
