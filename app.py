@@ -129,10 +129,8 @@ with st.container(key="context"):
         ctx = unit_context(atlas, selected, year)
         st.subheader(ctx.name_en, anchor=False)
         st.markdown(f"Russian: {md_escape(ctx.name_ru)} · Chinese: {md_escape(ctx.name_zh)}")
-        claim = ", ".join(ctx.claimants) if ctx.claimants else "no other claimant"
-        st.markdown(
-            f"**In {year}:** held by **{md_escape(ctx.holder)}**; claimed by {md_escape(claim)}."
-        )
+        claim = f"also claimed by {', '.join(ctx.claimants)}" if ctx.claimants else "no rival claim"
+        st.markdown(f"**In {year}:** held by **{md_escape(ctx.holder)}**; {md_escape(claim)}.")
         facts = f"**Area:** {km2(ctx.area_km2)} (equal-area projection)"
         if ctx.groups:
             facts += f" · **Part of:** {md_escape(', '.join(ctx.groups))}"
@@ -151,6 +149,11 @@ with st.container(key="context"):
                 text += f" ◀ in {year}"
             lines.append(f"- {text}")
         st.markdown("\n".join(lines))
+        if ctx.events:
+            st.markdown("**Events**")
+            st.markdown(
+                "\n".join(f"- {e.date:%-d %b %Y}: {md_escape(e.title)}" for e in ctx.events)
+            )
         if ctx.sections:
             st.markdown("**Passages about it**")
             for section in ctx.sections:
