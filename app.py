@@ -60,6 +60,9 @@ st.caption(
     "Who held the lands between Russia and China, from the first Russian forts on the Amur "
     "to the 2008 hand-over of Heixiazi Island. Drag the year; click a territory."
 )
+links = st.columns([1, 1, 6])
+links[0].page_link("pages/1_Sources.py", label="Sources and licences")
+links[1].page_link("pages/2_Areas.py", label="Areas and treaties")
 for notice in st.session_state.pop("notices", []):
     st.warning(notice)
 

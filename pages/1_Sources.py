@@ -35,7 +35,7 @@ st.dataframe(
         for f in catalogue(DATA_DIR)
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     key="sources_table",
 )
 
@@ -43,7 +43,7 @@ st.header("Software", anchor=False)
 st.dataframe(
     [{"Component": n, "Licence": lic, "Used for": use} for n, lic, use in SOFTWARE],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     key="software_table",
 )
 

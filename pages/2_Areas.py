@@ -39,7 +39,7 @@ st.dataframe(
         for c in compare(figures, atlas.areas)
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     key="figures_table",
 )
 
@@ -57,7 +57,7 @@ st.dataframe(
         for g in atlas.groups
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     key="groups_table",
 )
 
@@ -77,7 +77,7 @@ st.dataframe(
         for t in transfers(atlas.periods, atlas.holders, atlas.areas)
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     key="transfers_table",
 )
 
@@ -93,6 +93,6 @@ st.dataframe(
         for u in atlas.units
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     key="units_table",
 )

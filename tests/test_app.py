@@ -355,3 +355,30 @@ def test_url_written_back(app: AppTest):
     at.selectbox(key="selected").set_value(None)
     run(at)
     assert "unit" not in at.query_params
+
+
+# ------------------------------------------------------------------ the other pages
+
+
+def _page(monkeypatch: pytest.MonkeyPatch, name: str) -> AppTest:
+    monkeypatch.chdir(ROOT)
+    return run(AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60))
+
+
+def test_sources_page_lists_every_data_file_and_the_article_licence(monkeypatch):
+    at = _page(monkeypatch, "1_Sources.py")
+    text = _MD_ESCAPE.sub(r"\1", " ".join(m.value for m in at.markdown))
+    assert "CC BY-SA 3.0 / GFDL" in text
+    files = {row for row in at.dataframe[0].value["File"]}
+    assert {"periods.csv", "territories.geojson", "sections.json", "base/rivers.geojson"} <= files
+    assert "How to cite" in [h.value for h in at.header]
+
+
+def test_areas_page_shows_published_beside_computed_and_the_transfers(monkeypatch):
+    at = _page(monkeypatch, "2_Areas.py")
+    figures = at.dataframe[0].value
+    assert "Outer Manchuria (Aigun and Peking cessions, mainland)" in list(figures["Area"])
+    assert set(figures["Within"]) == {"yes"}
+    transfers = at.dataframe[2].value
+    assert "Treaty of Aigun" in list(transfers["Event"])
+    assert "Convention of Peking" in list(transfers["Event"])
