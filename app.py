@@ -43,13 +43,12 @@ if "year" not in st.session_state:
         st.session_state.setdefault("notices", []).append(picked.notice)
 
 # a click on the map arrives as the map's value; it becomes the selection
-# before the selection widget is drawn, and only when it is a new click. The
-# click point is part of the key, so clicking the same territory again after
-# choosing another in the list still selects it.
+# before the selection widget is drawn. The click counter is part of the key,
+# so clicking the same territory again after choosing another in the list
+# still selects it.
 map_value = st.session_state.get("map") or {}
 clicked = ((map_value.get("last_active_drawing") or {}).get("properties") or {}).get("id")
-point = map_value.get("last_object_clicked") or {}
-click_key = (clicked, point.get("lat"), point.get("lng"))
+click_key = (clicked, map_value.get("last_object_clicked_count"))
 if clicked and click_key != st.session_state.get("last_click"):
     st.session_state["last_click"] = click_key
     if clicked in unit_ids:
@@ -89,7 +88,7 @@ with col_map:
         feature_group_to_add=layer,
         height=HEIGHT,
         use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
+        returned_objects=["last_active_drawing", "last_object_clicked_count"],
     )
     st.selectbox(
         "Territory",

@@ -76,6 +76,8 @@ def load_figures(path: Path, unit_ids: Sequence[str]) -> tuple[Figure, ...]:
         unknown = [u for u in f["units"] if u not in known]
         if unknown or not f["units"]:
             raise DataError(path, where, f"unknown or no units {unknown}")
+        if not all(isinstance(f[k], int | float) for k in ("low", "high")):
+            raise DataError(path, where, "low and high must be numbers")
         if not 0 < f["low"] <= f["high"]:
             raise DataError(path, where, "needs 0 < low <= high")
         out.append(

@@ -241,6 +241,9 @@ def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) 
         max_zoom=MAX_ZOOM,
         tiles=None,
         control_scale=True,
+        # Leaflet's keyboard handler focuses the map on mouse-down, which makes the
+        # browser scroll a partly hidden map into view and lose the click
+        keyboard=False,
         max_bounds=True,
         min_lat=BOUNDS[0][0],
         min_lon=BOUNDS[0][1],
