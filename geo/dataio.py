@@ -11,6 +11,7 @@ from typing import Any
 from geo.errors import DataError
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+META_KEYS = ("source", "license", "note")
 
 
 def read_json(path: str | Path) -> Any:
@@ -49,3 +50,22 @@ def parse_iso_date(file: str | Path, where: str, value: object, field: str = "da
         return date.fromisoformat(value)
     except ValueError as exc:
         raise DataError(file, where, f"{field} {value!r} does not exist") from exc
+
+
+def missing_meta(doc: object) -> list[str]:
+    """The provenance keys (``source``, ``license``, ``note``) a data document lacks.
+
+    Examples
+    --------
+    >>> missing_meta({"source": "S", "license": "L"})
+    ['note']
+    """
+    if not isinstance(doc, dict):
+        return list(META_KEYS)
+    return [key for key in META_KEYS if not doc.get(key)]
+
+
+def require_meta(path: str | Path, doc: object) -> None:
+    """Raise :class:`DataError` naming the file if it lacks a provenance key."""
+    for key in missing_meta(doc):
+        raise DataError(path, "file", f"missing {key!r}")

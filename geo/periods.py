@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from geo.dataio import parse_iso_date, read_json
+from geo.dataio import parse_iso_date, read_json, require_meta
 from geo.errors import DataError
 
 FIRST_DATE = date(1640, 1, 1)
@@ -31,7 +31,6 @@ PERIOD_COLUMNS = (
     "note",
 )
 HOLDER_COLUMNS = ("id", "name_en", "name_ru", "name_zh", "side", "note")
-META_KEYS = ("source", "license", "note")
 
 
 @dataclass(frozen=True)
@@ -259,9 +258,7 @@ def side_of(holders: Mapping[str, Holder], holder: str) -> str:
 
 def _read_meta(path: Path) -> dict:
     meta = read_json(path)
-    for key in META_KEYS:
-        if not meta.get(key):
-            raise DataError(path, "file", f"missing {key!r}")
+    require_meta(path, meta)
     return meta
 
 

@@ -16,7 +16,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.dataio import read_json
+from geo.dataio import read_json, require_meta
 from geo.errors import DataError
 
 NAME_KEYS = ("name_en", "name_ru", "name_zh")
@@ -24,7 +24,6 @@ OVERLAP_TOLERANCE_KM2 = 0.01
 SLIVER_KM2 = 1.0
 DENSIFY_DEG = 0.05
 SLIVER_WIDTH_DEG = 0.0005
-META_KEYS = ("source", "license", "note")
 
 
 @dataclass(frozen=True)
@@ -92,9 +91,7 @@ def load_units(path: Path) -> tuple[Unit, ...]:
     doc = read_json(path)
     if doc.get("type") != "FeatureCollection":
         raise DataError(path, "file", "not a GeoJSON FeatureCollection")
-    for key in META_KEYS:
-        if not doc.get(key):
-            raise DataError(path, "file", f"missing {key!r}")
+    require_meta(path, doc)
     units: list[Unit] = []
     seen: set[str] = set()
     for i, feat in enumerate(doc.get("features", [])):

@@ -15,6 +15,7 @@ from shapely.geometry import shape
 
 from geo.areas import compare, load_figures
 from geo.atlas import load_atlas
+from geo.dataio import missing_meta, read_json
 from geo.errors import DataError
 from geo.passages import FIRST_YEAR as PASSAGE_FIRST_YEAR
 from geo.passages import passage_at
@@ -22,7 +23,6 @@ from geo.territories import area_km2, overlaps, slivers
 from geo.treaties import off_edges
 
 NEAR_MISS_DEG = 0.002
-META_KEYS = ("source", "license", "note")
 
 
 @dataclass(frozen=True)
@@ -97,22 +97,22 @@ def _metadata(data_dir: Path) -> list[Problem]:
             if path.name.endswith(".meta.json"):
                 continue
             try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as exc:
-                out.append(Problem(str(path), "file", f"cannot read: {exc}"))
+                doc = read_json(path)
+            except DataError as exc:
+                out.append(Problem(exc.file, exc.feature, exc.reason))
                 continue
-            for key in META_KEYS:
-                if isinstance(doc, dict) and not doc.get(key):
-                    out.append(Problem(str(path), "file", f"missing {key!r}"))
+            out += [Problem(str(path), "file", f"missing {k!r}") for k in missing_meta(doc)]
         elif path.suffix == ".csv":
             meta = path.with_suffix(".meta.json")
             if not meta.exists():
                 out.append(Problem(str(path), "file", f"no {meta.name} with source and license"))
                 continue
-            doc = json.loads(meta.read_text(encoding="utf-8"))
-            for key in META_KEYS:
-                if not doc.get(key):
-                    out.append(Problem(str(meta), "file", f"missing {key!r}"))
+            try:
+                doc = read_json(meta)
+            except DataError as exc:
+                out.append(Problem(exc.file, exc.feature, exc.reason))
+                continue
+            out += [Problem(str(meta), "file", f"missing {k!r}") for k in missing_meta(doc)]
     if not any(data_dir.glob("*")):
         out.append(Problem(str(data_dir), "folder", "cannot read: no data files"))
     return out
