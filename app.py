@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from geo import loaders
 from geo.atlas import FIRST_YEAR, last_year, legend_rows, situation_json, unit_context, year_view
 from geo.errors import DataError
-from geo.mapview import HEIGHT, base_map, unit_collection, year_layer
+from geo.mapview import HEIGHT, base_map, focus, unit_collection, year_layer
 from geo.params import parse_unit, parse_year
 from geo.passages import breadcrumb
 from geo.text import km2, md_escape, span_label
@@ -82,6 +82,10 @@ with col_map:
     layer = year_layer(
         unit_collection(atlas.geometries, view.units, selected), view.lines, view.places
     )
+    # small units (the islands) are zoomed to when selected; None leaves the view alone
+    view_focus = (
+        focus(atlas.unit(selected).geometry.bounds, atlas.areas[selected]) if selected else None
+    )
     st_folium(
         base_map(legend_rows(atlas)),
         key="map",
@@ -89,6 +93,8 @@ with col_map:
         height=HEIGHT,
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked_count"],
+        center=view_focus[0] if view_focus else None,
+        zoom=view_focus[1] if view_focus else None,
     )
     st.selectbox(
         "Territory",

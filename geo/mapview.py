@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -42,10 +43,10 @@ WATER_COLOR = "#5b8db8"
 BORDER_COLOR = "#1d1d1d"
 SELECTED_COLOR = "#ffd400"
 PANES = (("water", 440), ("borders", 450), ("places", 460))
-BORDER_STYLES = {
-    # certainty -> (dash pattern, weight); a legend row each
-    "border": (None, 2.6),
-}
+# a unit too small to see at the opening zoom is zoomed to when it is selected
+FOCUS_MAX_KM2 = 5000.0
+FOCUS_WIDTH_PX = 500
+FOCUS_MAX_ZOOM = 12
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,28 @@ def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) 
     m.add_child(_StaticBase(BASE_LAYERS, static_url))
     m.add_child(_Legend(legend_rows, "Held by"))
     return m
+
+
+def focus(
+    bounds: tuple[float, float, float, float], area_km2: float
+) -> tuple[tuple[float, float], int] | None:
+    """Centre and zoom that show a small unit, or None for one visible at the opening zoom.
+
+    Examples
+    --------
+    >>> focus((134.4, 48.26, 135.1, 48.45), 266.0)
+    ((48.355, 134.75), 9)
+    >>> focus((100.0, 40.0, 120.0, 50.0), 1_500_000.0) is None
+    True
+    """
+    if area_km2 > FOCUS_MAX_KM2:
+        return None
+    west, south, east, north = bounds
+    span = max(east - west, (north - south) * 1.5, 1e-6)
+    # at zoom z a degree of longitude is 256 * 2**z / 360 pixels wide
+    zoom = int(math.floor(math.log2(FOCUS_WIDTH_PX * 360 / (256 * span))))
+    centre = (round((south + north) / 2, 6), round((west + east) / 2, 6))
+    return centre, max(ZOOM, min(FOCUS_MAX_ZOOM, zoom))
 
 
 def unit_collection(

@@ -382,3 +382,15 @@ def test_areas_page_shows_published_beside_computed_and_the_transfers(monkeypatc
     transfers = at.dataframe[2].value
     assert "Treaty of Aigun" in list(transfers["Event"])
     assert "Convention of Peking" in list(transfers["Event"])
+
+
+def test_a_small_selected_unit_is_zoomed_to_and_a_large_one_is_not(app):
+    at = at_year(app, 2009)
+    at.selectbox(key="selected").set_value("tarabarov")
+    args = map_args(run(at))
+    assert args["zoom"] >= 10
+    lat, lng = args["center"]
+    assert abs(lat - 48.379) < 0.1 and abs(lng - 134.52) < 0.1  # history-facts.md §2
+    at.selectbox(key="selected").set_value("manchuria")
+    args = map_args(run(at))
+    assert args["zoom"] is None and args["center"] is None

@@ -307,3 +307,29 @@ def test_click_again_after_choosing_another_territory(server: str, page_and_traf
     expect(context).to_contain_text(UNITS["primorye"]["name_ru"])
     expect(page).to_have_url(re.compile(r"[?&]unit=primorye\b"))
     expect(territory).to_have_value(UNITS["primorye"]["name_en"])
+
+
+def test_choosing_an_island_in_the_list_zooms_the_map_to_it(server: str, page_and_traffic):
+    page, _ = page_and_traffic
+    frame = open_year(page, server, 2009)
+    assert map_call(page, "return m.getZoom();") == 4
+    territory = page.locator(".st-key-selected").get_by_role("combobox", name="Territory")
+    option = page.get_by_role("option", name=UNITS["heixiazi_west"]["name_en"], exact=True)
+    for _ in range(3):
+        territory.click()
+        try:
+            option.wait_for(state="visible", timeout=3_000)
+            break
+        except sync_api.TimeoutError:
+            continue
+    option.click()
+    expect(page.locator(".st-key-context")).to_contain_text(UNITS["heixiazi_west"]["name_ru"])
+    page.wait_for_function(
+        "() => { const w = document.querySelector('" + IFRAME.replace("'", "\\'") + "')"
+        ".contentWindow; const k = Object.keys(w).find(k => k.startsWith('map_') && w[k]"
+        " && w[k].getZoom); return k && w[k].getZoom() >= 9; }",
+        timeout=15_000,
+    )
+    centre = map_call(page, "const c = m.getCenter(); return [c.lat, c.lng];")
+    assert abs(centre[0] - 48.33) < 0.2 and abs(centre[1] - 134.67) < 0.2, centre
+    expect(frame.locator("path.territory-heixiazi_west")).to_be_visible()
