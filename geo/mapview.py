@@ -198,7 +198,8 @@ def legend_html(rows: Sequence[LegendRow], title: str) -> str:
     >>> "&lt;b&gt;" in legend_html([LegendRow("<b>", "#fff")], "Held by")
     True
     """
-    parts = [f"<div class='atlas-legend-title'>{html.escape(title)}</div>"]
+    # a <details> box, so the legend can be folded away when zoomed in close
+    parts = [f"<details open><summary class='atlas-legend-title'>{html.escape(title)}</summary>"]
     for row in rows:
         if row.line:
             dash = f"stroke-dasharray='{html.escape(row.dash)}'" if row.dash else ""
@@ -211,6 +212,7 @@ def legend_html(rows: Sequence[LegendRow], title: str) -> str:
                 f"<span class='atlas-swatch' style='background:{html.escape(row.color)}'></span>"
             )
         parts.append(f"<div class='atlas-legend-row'>{swatch} {html.escape(row.label)}</div>")
+    parts.append("</details>")
     return "".join(parts)
 
 
@@ -219,7 +221,7 @@ LEGEND_CSS = f"""
 .leaflet-container {{ background: {SEA_COLOR}; }}
 .atlas-legend {{ background: rgba(255,255,255,0.9); padding: 4px 7px; border-radius: 4px;
   font: 11px/1.35 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }}
-.atlas-legend-title {{ font-weight: 600; margin-top: 2px; }}
+.atlas-legend-title {{ font-weight: 600; margin-top: 2px; cursor: pointer; }}
 .atlas-swatch {{ display: inline-block; width: 14px; height: 12px; opacity: 0.75;
   border: 1px solid #555; vertical-align: -2px; }}
 </style>
