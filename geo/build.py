@@ -43,7 +43,6 @@ MAX_ABSORBED_KM2 = 3000.0
 DANGLE_EXTENSION_DEG = 0.03
 HAND_LINE_EXTENSION_DEG = 0.08
 RIVER_CORRIDOR_DEG = 0.1
-EQUAL_AREA_CRS = "+proj=laea +lat_0=48 +lon_0=120 +datum=WGS84 +units=m"
 
 
 @dataclass(frozen=True)

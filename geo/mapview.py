@@ -28,8 +28,6 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 STATIC_URL = "/app/static"
-LEAFLET_JS = f"{STATIC_URL}/leaflet/leaflet.js"
-LEAFLET_CSS = f"{STATIC_URL}/leaflet/leaflet.css"
 BASE_LAYERS = ("land", "lakes", "rivers")
 CENTER = (49.5, 116.5)
 BOUNDS = ((36.0, 80.0), (62.0, 152.0))
