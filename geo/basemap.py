@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 from shapely.geometry import LineString, Polygon, box
-from shapely.geometry.base import BaseGeometry
 
 LAYERS = ("gshhs", "rivers", "countries")
 RESOLUTION = "i"
@@ -118,8 +117,3 @@ def read_layer(
         if len(coords) >= 2 and feature.line.intersects(window):
             out.append(feature)
     return out
-
-
-def clip(geometry: BaseGeometry, bounds: tuple[float, float, float, float]) -> BaseGeometry:
-    """Clip a geometry to a (west, south, east, north) box."""
-    return geometry.intersection(box(*bounds))

@@ -7,7 +7,7 @@ areas on the WGS 84 ellipsoid to well under 0.1 %.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,11 +219,3 @@ def slivers(units: Iterable[Unit], max_km2: float = SLIVER_KM2) -> list[BaseGeom
         if len(tree.query(g, predicate="dwithin", distance=1e-9)) >= 2:
             found.append(g)
     return found
-
-
-def group_units(groups: Iterable[Group], units: Mapping[str, Unit], group_id: str) -> list[Unit]:
-    """The units of one group."""
-    for g in groups:
-        if g.id == group_id:
-            return [units[u] for u in g.units]
-    raise KeyError(group_id)

@@ -15,7 +15,6 @@ from geo.errors import DataError
 from geo.territories import (
     Unit,
     area_km2,
-    group_units,
     load_groups,
     load_units,
     overlaps,
@@ -371,10 +370,6 @@ GROUP = {
 def test_load_groups_valid(tmp_path):
     (g,) = load_groups(_groups_file(tmp_path, [GROUP]), ["a", "b", "c"])
     assert (g.id, g.units, g.name_zh) == ("pair", ("a", "b"), "一对")
-    units = {"a": _unit("a", box(0, 0, 1, 1)), "b": _unit("b", box(1, 0, 2, 1))}
-    assert [u.id for u in group_units([g], units, "pair")] == ["a", "b"]
-    with pytest.raises(KeyError):
-        group_units([g], units, "nope")
 
 
 def test_load_groups_unknown_unit(tmp_path):
