@@ -55,6 +55,8 @@ class Place:
     names: tuple[PlaceName, ...]
     source: str
     note: str | None = None
+    # a locality already known by an earlier name before the town was founded
+    shown_before_founding: bool = False
 
 
 def load_places(path: str | Path = PLACES_PATH) -> tuple[Place, ...]:
@@ -147,7 +149,10 @@ def exists_at(place: Place, on: date) -> bool:
 
 
 def places_at(places: Iterable[Place], on: date) -> tuple[tuple[Place, PlaceName], ...]:
-    """The places that exist on a date, each with its name then, in input order.
+    """The places shown on a date, each with its name then, in input order.
+
+    A place is shown while it exists, and also before its founding when the
+    site was already known by an earlier name (Haishenwai before Vladivostok).
 
     Examples
     --------
@@ -158,7 +163,12 @@ def places_at(places: Iterable[Place], on: date) -> tuple[tuple[Place, PlaceName
     >>> [(p.id, n.zh) for p, n in places_at([harbin], date(1900, 1, 1))]
     [('harbin', '哈尔滨')]
     """
-    return tuple((place, name_at(place, on)) for place in places if exists_at(place, on))
+    return tuple(
+        (place, name_at(place, on))
+        for place in places
+        if exists_at(place, on)
+        or (place.shown_before_founding and place.founded is not None and on < place.founded)
+    )
 
 
 def _label(index: int, place_id: object = None) -> str:
@@ -191,7 +201,12 @@ def _parse_feature(file: str, index: int, feature: object) -> Place:
         raise DataError(file, where, "missing 'source'")
     note = _optional_text(file, where, "note", props.get("note"))
     names = _parse_names(file, where, props.get("names"))
-    return Place(place_id, kind, lon, lat, founded, abandoned, names, source, note)
+    early = props.get("shown_before_founding", False)
+    if not isinstance(early, bool):
+        raise DataError(file, where, "shown_before_founding must be true or false")
+    if early and (names[0].start is not None or founded is None):
+        raise DataError(file, where, "shown_before_founding needs a founding date and a first name")
+    return Place(place_id, kind, lon, lat, founded, abandoned, names, source, note, early)
 
 
 def _parse_point(file: str, where: str, geometry: object) -> tuple[float, float]:

@@ -394,3 +394,12 @@ def test_a_small_selected_unit_is_zoomed_to_and_a_large_one_is_not(app):
     at.selectbox(key="selected").set_value("manchuria")
     args = map_args(run(at))
     assert args["zoom"] is None and args["center"] is None
+
+
+def test_place_markers_carry_the_name_of_the_era(app):
+    old = map_args(at_year(app, 1700))["feature_group"]
+    assert "Haishenwai" in old and "Boli" in old and "Urga" in old
+    assert "Vladivostok" not in old
+    new = map_args(at_year(app, 1950))["feature_group"]
+    assert "Vladivostok" in new and "Khabarovsk" in new and "Ulaanbaatar" in new
+    assert "Haishenwai" not in new
