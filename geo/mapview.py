@@ -188,6 +188,20 @@ class _Legend(MacroElement):
         self.html = json.dumps(legend_html(rows, title))
 
 
+def escape_for_template(text: str) -> str:
+    """Escape text for HTML that folium puts inside a JavaScript template literal.
+
+    folium writes tooltip text raw between backticks, so besides HTML the
+    backtick, ``$`` and backslash must not reach the page as themselves.
+
+    Examples
+    --------
+    >>> escape_for_template("<b>`${x}`</b>")
+    '&lt;b&gt;&#96;&#36;{x}&#96;&lt;/b&gt;'
+    """
+    return html.escape(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
 def legend_html(rows: Sequence[LegendRow], title: str) -> str:
     """HTML of the legend, with every label escaped.
 
@@ -395,7 +409,7 @@ def year_layer(
             collection, name="lines", style_function=_line_style, interactive=False, pane="borders"
         ).add_to(fg)
     for p in places:
-        label = html.escape(f"{p.name_en} · {p.name_ru} · {p.name_zh}")
+        label = escape_for_template(f"{p.name_en} · {p.name_ru} · {p.name_zh}")
         folium.CircleMarker(
             location=(p.lat, p.lon),
             radius=4,

@@ -182,3 +182,13 @@ def test_year_layer_without_units_or_lines_still_prunes():
     page = _render(year_layer({"type": "FeatureCollection", "features": []}, [], []))
     assert "territory territory-" not in page
     assert "window.feature_group = (window.feature_group || []).filter(" in page
+
+
+def test_a_place_name_cannot_break_out_of_the_tooltip_script():
+    evil = PlaceView("x", 130.0, 45.0, "a`;alert(1);`", "${alert(2)}", "\\`")
+    fg = year_layer({"type": "FeatureCollection", "features": []}, [], [evil])
+    m = folium.Map(tiles=None)
+    fg.add_to(m)
+    page = m.get_root().render()
+    assert "alert(1)" in page and "`;alert(1);`" not in page
+    assert "${alert(2)}" not in page
