@@ -93,29 +93,25 @@ def validate(data_dir: Path, *, last_year: int) -> list[Problem]:
 def _metadata(data_dir: Path) -> list[Problem]:
     out = []
     for path in sorted(data_dir.rglob("*")):
-        if path.suffix in (".json", ".geojson"):
-            if path.name.endswith(".meta.json"):
-                continue
-            try:
-                doc = read_json(path)
-            except DataError as exc:
-                out.append(Problem(exc.file, exc.feature, exc.reason))
-                continue
-            out += [Problem(str(path), "file", f"missing {k!r}") for k in missing_meta(doc)]
+        if path.suffix in (".json", ".geojson") and not path.name.endswith(".meta.json"):
+            out += _provenance(path)
         elif path.suffix == ".csv":
             meta = path.with_suffix(".meta.json")
-            if not meta.exists():
+            if meta.exists():
+                out += _provenance(meta)
+            else:
                 out.append(Problem(str(path), "file", f"no {meta.name} with source and license"))
-                continue
-            try:
-                doc = read_json(meta)
-            except DataError as exc:
-                out.append(Problem(exc.file, exc.feature, exc.reason))
-                continue
-            out += [Problem(str(meta), "file", f"missing {k!r}") for k in missing_meta(doc)]
     if not any(data_dir.glob("*")):
         out.append(Problem(str(data_dir), "folder", "cannot read: no data files"))
     return out
+
+
+def _provenance(path: Path) -> list[Problem]:
+    try:
+        doc = read_json(path)
+    except DataError as exc:
+        return [Problem(exc.file, exc.feature, exc.reason)]
+    return [Problem(str(path), "file", f"missing {k!r}") for k in missing_meta(doc)]
 
 
 def _near_misses(units, edges, file: str) -> list[Problem]:

@@ -180,6 +180,22 @@ def map_call(page, body: str):
     )
 
 
+def choose_territory(page, unit: str):
+    """Choose a unit in the Territory list; return the list's combobox."""
+    territory = page.locator(".st-key-selected").get_by_role("combobox", name="Territory")
+    option = page.get_by_role("option", name=UNITS[unit]["name_en"], exact=True)
+    for _ in range(3):
+        # the first click after one inside the map's iframe may only take the focus
+        territory.click()
+        try:
+            option.wait_for(state="visible", timeout=3_000)
+            break
+        except sync_api.TimeoutError:
+            continue
+    option.click()
+    return territory
+
+
 def test_map_renders_offline(server: str, page_and_traffic):
     page, traffic = page_and_traffic
     page.goto(f"{server}/?year=1688")
@@ -281,19 +297,10 @@ def test_click_again_after_choosing_another_territory(server: str, page_and_traf
     expect(context).to_contain_text("Ussuri")
     expect(page).to_have_url(re.compile(r"[?&]unit=primorye\b"))
 
-    territory = page.locator(".st-key-selected").get_by_role("combobox", name="Territory")
-    expect(territory).to_have_value(UNITS["primorye"]["name_en"])
+    combobox = page.locator(".st-key-selected").get_by_role("combobox", name="Territory")
+    expect(combobox).to_have_value(UNITS["primorye"]["name_en"])
     # a large territory: choosing a small one would zoom the map to it
-    option = page.get_by_role("option", name=UNITS["manchuria"]["name_en"], exact=True)
-    for _ in range(3):
-        # the first click after one inside the map's iframe may only take the focus
-        territory.click()
-        try:
-            option.wait_for(state="visible", timeout=3_000)
-            break
-        except sync_api.TimeoutError:
-            continue
-    option.click()
+    territory = choose_territory(page, "manchuria")
     expect(territory).to_have_value(UNITS["manchuria"]["name_en"])
     expect(heading).to_have_text(UNITS["manchuria"]["name_en"], timeout=15_000)
     expect(context).to_contain_text(UNITS["manchuria"]["name_ru"])
@@ -312,16 +319,7 @@ def test_choosing_an_island_in_the_list_zooms_the_map_to_it(server: str, page_an
     page, _ = page_and_traffic
     frame = open_year(page, server, 2009)
     assert map_call(page, "return m.getZoom();") == 4
-    territory = page.locator(".st-key-selected").get_by_role("combobox", name="Territory")
-    option = page.get_by_role("option", name=UNITS["heixiazi_west"]["name_en"], exact=True)
-    for _ in range(3):
-        territory.click()
-        try:
-            option.wait_for(state="visible", timeout=3_000)
-            break
-        except sync_api.TimeoutError:
-            continue
-    option.click()
+    choose_territory(page, "heixiazi_west")
     expect(page.locator(".st-key-context")).to_contain_text(UNITS["heixiazi_west"]["name_ru"])
     page.wait_for_function(
         "() => { const w = document.querySelector('" + IFRAME.replace("'", "\\'") + "')"
