@@ -6,7 +6,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import loaders
-from geo.atlas import FIRST_YEAR, last_year, legend_rows, situation_json, unit_context, year_view
+from geo.atlas import (
+    FIRST_YEAR,
+    change_years,
+    last_year,
+    legend_rows,
+    situation_json,
+    unit_context,
+    year_view,
+)
 from geo.errors import DataError
 from geo.mapview import HEIGHT, base_map, focus, unit_collection, year_layer
 from geo.params import parse_unit, parse_year
@@ -65,8 +73,24 @@ links[1].page_link("pages/2_Areas.py", label="Areas and treaties")
 for notice in st.session_state.pop("notices", []):
     st.warning(notice)
 
+
+def _jump() -> None:
+    # runs before the rerun, so the slider can still be moved; the pill is
+    # cleared again so that it does not stay lit once the slider moves on
+    if st.session_state.get("jump"):
+        st.session_state["year"] = st.session_state["jump"]
+    st.session_state["jump"] = None
+
+
 year = st.slider(
     "Year", FIRST_YEAR, LAST_YEAR, key="year", help="Shown as it stood on 31 December."
+)
+st.pills(
+    "Years in which land changed hands",
+    change_years(atlas),
+    key="jump",
+    on_change=_jump,
+    label_visibility="collapsed",
 )
 selected = st.session_state.get("selected")
 st.query_params["year"] = str(year)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from shapely.geometry import mapping
 
+from geo.areas import transfers
 from geo.borders import Border, shared_edges, side_borders
 from geo.errors import DataError
 from geo.events import Event, events_about, events_in, load_events
@@ -305,6 +306,14 @@ def situation(atlas: Atlas, year: int) -> dict:
 def situation_json(atlas: Atlas, year: int) -> str:
     """:func:`situation` as a JSON string."""
     return json.dumps(situation(atlas, year), ensure_ascii=False)
+
+
+def change_years(atlas: Atlas) -> tuple[int, ...]:
+    """Years in which some land passed from one side to another, for quick jumps.
+
+    Each year is the one whose 31 December first shows the change.
+    """
+    return tuple(sorted({t.on.year for t in transfers(atlas.periods, atlas.holders, atlas.areas)}))
 
 
 def last_year(today: date | None = None) -> int:

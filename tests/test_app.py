@@ -403,3 +403,14 @@ def test_place_markers_carry_the_name_of_the_era(app):
     new = map_args(at_year(app, 1950))["feature_group"]
     assert "Vladivostok" in new and "Khabarovsk" in new and "Ulaanbaatar" in new
     assert "Haishenwai" not in new
+
+
+def test_a_change_year_pill_moves_the_slider_there(app):
+    at = at_year(app, 1700)
+    at.button_group(key="jump").set_value(1858)
+    run(at)
+    assert at.slider(key="year").value == 1858
+    assert at.button_group(key="jump").value is None  # cleared, so it does not stay lit
+    holders = holders_sent(at)
+    assert holders["amur_left_bank"] == "Russian Empire"
+    assert holders["primorye"] == "Held jointly"
