@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from geo.atlas import load_atlas, situation, unit_context, year_view
+from geo.atlas import FIRST_YEAR, last_year, load_atlas, situation, unit_context, year_view
 
 
 @pytest.fixture(scope="module")
@@ -236,3 +236,14 @@ def test_situation_2009_holders(situation_2009):
     assert props["heixiazi_east"]["side"] == "russia"
     assert props["outer_mongolia"]["holder"] == "Mongolia"
     assert props["primorye"]["until"] is None
+
+
+def test_every_year_of_the_slider_has_a_view_a_context_and_an_export(atlas):
+    # what the app computes on every slider position, for every unit: nothing may raise
+    for year in range(FIRST_YEAR, last_year() + 1):
+        view = year_view(atlas, year)
+        assert len(view.units) == len(atlas.units)
+        assert view.passage.section.text
+        for unit in atlas.unit_ids:
+            assert unit_context(atlas, unit, year).holder
+        assert len(situation(atlas, year)["features"]) == len(atlas.units)
