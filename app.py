@@ -99,7 +99,7 @@ if selected:
 elif "unit" in st.query_params:
     del st.query_params["unit"]
 
-view = year_view(atlas, year, selected)
+view = year_view(atlas, year)
 col_map, col_text = st.columns([2, 1], gap="medium")
 
 with col_map:

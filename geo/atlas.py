@@ -168,7 +168,7 @@ def legend_rows(atlas: Atlas) -> list[LegendRow]:
     return rows
 
 
-def year_view(atlas: Atlas, year: int, selected: str | None = None) -> YearView:
+def year_view(atlas: Atlas, year: int) -> YearView:
     """The map layers, the passage and the events of one year.
 
     The situation is taken on 31 December of the year (:func:`geo.periods.year_date`).
