@@ -24,6 +24,11 @@ except DataError as exc:
     st.error(md_escape(str(exc)))
     st.stop()
 
+
+def _num(value: float) -> str:
+    return f"{value:,.2f}" if value < 10 else f"{value:,.0f}"
+
+
 st.header("Published figures", anchor=False)
 st.dataframe(
     [
@@ -31,7 +36,7 @@ st.dataframe(
             "Area": c.figure.label,
             "Atlas (km²)": round(c.computed_km2, 2 if c.computed_km2 < 10 else 0),
             "Published (km²)": c.figure.published,
-            "Accepted range": f"{c.figure.low:,.2f} – {c.figure.high:,.2f}",
+            "Accepted range": f"{_num(c.figure.low)} – {_num(c.figure.high)}",
             "Within": "yes" if c.within else "NO",
             "Source": c.figure.source,
             "Tolerance": c.figure.tolerance,
