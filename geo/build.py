@@ -25,6 +25,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapp
 from shapely.geometry.base import BaseGeometry
 
 from geo.base import REGION as WINDOW
+from geo.base import corridor
 from geo.basemap import RawFeature, package_version, read_layer
 from geo.borders import shared_edges
 from geo.territories import load_units
@@ -201,8 +202,8 @@ def _confluence_channels(rivers: Iterable[RawFeature]) -> list[LineString]:
 
 def _river_course(rivers: Iterable[RawFeature], waypoints) -> list[BaseGeometry]:
     # the WDB II river segments inside a narrow corridor along the waypoints
-    corridor = LineString(waypoints).buffer(RIVER_CORRIDOR_DEG)
-    return [f.line.intersection(corridor) for f in rivers if f.line.intersects(corridor)]
+    band = corridor(waypoints, RIVER_CORRIDOR_DEG)
+    return [f.line.intersection(band) for f in rivers if f.line.intersects(band)]
 
 
 def lower_amur(rivers_doc: dict) -> LineString:
