@@ -48,9 +48,11 @@ def _cmd_build_territories(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from geo.atlas import last_year
-    from geo.validate import validate
+    from geo.validate import deviations, validate
 
     problems = validate(args.data, last_year=last_year())
+    for line in deviations(args.data):
+        print(f"note: {line}")
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

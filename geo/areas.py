@@ -2,7 +2,8 @@
 
 All areas come from :func:`geo.territories.area_km2` (an equal-area
 projection); ``data/areas.json`` holds the published figures, their
-sources and the accepted range of each.
+sources and the accepted range of each. A figure that the atlas cannot
+match carries a ``deviation``: the reason, shown wherever the figure is.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Figure:
     high: float
     source: str
     tolerance: str
+    deviation: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,14 @@ class Comparison:
     @property
     def within(self) -> bool:
         return self.figure.low <= self.computed_km2 <= self.figure.high
+
+    @property
+    def status(self) -> str:
+        """``"within"``, ``"recorded deviation"`` (outside, with the reason in the data) or
+        ``"outside"`` (outside, unexplained: a data error)."""
+        if self.within:
+            return "within"
+        return "recorded deviation" if self.figure.deviation else "outside"
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,8 @@ def load_figures(path: Path, unit_ids: Sequence[str]) -> tuple[Figure, ...]:
             raise DataError(path, where, "low and high must be numbers")
         if not 0 < f["low"] <= f["high"]:
             raise DataError(path, where, "needs 0 < low <= high")
+        if not isinstance(f.get("deviation", ""), str):
+            raise DataError(path, where, "deviation must be text")
         out.append(
             Figure(
                 f["id"],
@@ -90,6 +102,7 @@ def load_figures(path: Path, unit_ids: Sequence[str]) -> tuple[Figure, ...]:
                 float(f["high"]),
                 f["source"],
                 f["tolerance"],
+                f.get("deviation", ""),
             )
         )
     return tuple(out)

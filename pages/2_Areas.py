@@ -29,6 +29,9 @@ def _num(value: float) -> str:
     return f"{value:,.2f}" if value < 10 else f"{value:,.0f}"
 
 
+_STATUS = {"within": "yes", "recorded deviation": "no (see below)", "outside": "NO"}
+
+comparisons = compare(figures, atlas.areas)
 st.header("Published figures", anchor=False)
 st.dataframe(
     [
@@ -37,16 +40,22 @@ st.dataframe(
             "Atlas (km²)": round(c.computed_km2, 2 if c.computed_km2 < 10 else 0),
             "Published (km²)": c.figure.published,
             "Accepted range": f"{_num(c.figure.low)} – {_num(c.figure.high)}",
-            "Within": "yes" if c.within else "NO",
+            "Within": _STATUS[c.status],
             "Source": c.figure.source,
             "Tolerance": c.figure.tolerance,
         }
-        for c in compare(figures, atlas.areas)
+        for c in comparisons
     ],
     hide_index=True,
     width="stretch",
     key="figures_table",
 )
+for c in comparisons:
+    if c.status == "recorded deviation":
+        st.warning(
+            f"**{md_escape(c.figure.label)}**: {_num(c.computed_km2)} km² in the atlas, "
+            f"{md_escape(c.figure.published)} km² published. {md_escape(c.figure.deviation)}"
+        )
 
 st.header("Groups", anchor=False)
 st.dataframe(

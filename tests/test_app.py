@@ -378,7 +378,12 @@ def test_areas_page_shows_published_beside_computed_and_the_transfers(monkeypatc
     at = _page(monkeypatch, "2_Areas.py")
     figures = at.dataframe[0].value
     assert "Outer Manchuria (Aigun and Peking cessions, mainland)" in list(figures["Area"])
-    assert set(figures["Within"]) == {"yes"}
+    within = dict(zip(figures["Area"], figures["Within"], strict=True))
+    assert within["Outer Manchuria (Aigun and Peking cessions, mainland)"] == "yes"
+    assert within["Bolshoy Ussuriysky / Heixiazi Island"] == "no (see below)"
+    assert "NO" not in within.values()
+    (warning,) = at.warning
+    assert "Bolshoy Ussuriysky" in warning.value and "not stretched" in warning.value
     transfers = at.dataframe[2].value
     assert "Treaty of Aigun" in list(transfers["Event"])
     assert "Convention of Peking" in list(transfers["Event"])
