@@ -25,7 +25,6 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapp
 from shapely.geometry.base import BaseGeometry
 
 from geo.base import REGION as WINDOW
-from geo.base import corridor
 from geo.basemap import RawFeature, package_version, read_layer
 from geo.borders import shared_edges
 from geo.territories import load_units
@@ -43,7 +42,9 @@ ROUND_DIGITS = 5
 MAX_ABSORBED_KM2 = 3000.0
 DANGLE_EXTENSION_DEG = 0.03
 HAND_LINE_EXTENSION_DEG = 0.08
-RIVER_CORRIDOR_DEG = 0.1
+# how far a border may stray from the river it follows and still be taken for it
+RIVER_BORDER_REACH_DEG = 0.08
+GAP_DEG = 0.02
 
 
 @dataclass(frozen=True)
@@ -200,10 +201,88 @@ def _confluence_channels(rivers: Iterable[RawFeature]) -> list[LineString]:
     return out
 
 
-def _river_course(rivers: Iterable[RawFeature], waypoints) -> list[BaseGeometry]:
-    # the WDB II river segments inside a narrow corridor along the waypoints
-    band = corridor(waypoints, RIVER_CORRIDOR_DEG)
-    return [f.line.intersection(band) for f in rivers if f.line.intersects(band)]
+def _base_river(rivers_doc: dict, river_id: str) -> LineString:
+    for feat in rivers_doc["features"]:
+        if feat["properties"]["id"] == river_id:
+            return shape(feat["geometry"])
+    raise ValueError(f"the {river_id} is missing from the base rivers")
+
+
+def follow_river(
+    borders: Sequence[LineString],
+    river: LineString,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    reach: float = RIVER_BORDER_REACH_DEG,
+) -> list[LineString]:
+    """Borders with the stretch that runs along a river replaced by the river line.
+
+    The WDB II borders and rivers are separate digitisations that stray up to
+    a few kilometres from each other, so a border built from the one crosses
+    the river drawn from the other. Where the treaty puts the border on the
+    river, the river line itself becomes the border, from the point of the
+    border nearest ``start`` to the point nearest ``end``. Borders that do
+    not come near the stretch are returned unchanged.
+
+    Raises
+    ------
+    ValueError
+        If no single border line runs along the whole stretch.
+
+    Examples
+    --------
+    >>> border = LineString([(-1, 1), (0, 0.05), (5, 0.1), (10, 0.05), (11, 1)])
+    >>> river = LineString([(0, 0), (5, 0), (10, 0)])
+    >>> (line,) = follow_river([border], river, (0, 0), (10, 0), reach=0.2)
+    >>> line.coords[:]
+    [(-1.0, 1.0), (0.0, 0.05), (0.0, 0.0), (5.0, 0.0), (10.0, 0.0), (10.0, 0.05), (11.0, 1.0)]
+    """
+    stretch = _stretch(river, start, end)
+    near = stretch.buffer(reach)
+    close = [b for b in borders if b.intersects(near)]
+    far = [b for b in borders if not b.intersects(near)]
+    chains = _chains(close, GAP_DEG)
+    a, b = Point(stretch.coords[0]), Point(stretch.coords[-1])
+    along = [c for c in chains if c.distance(a) < reach and c.distance(b) < reach]
+    if len(along) != 1:
+        raise ValueError(
+            f"{len(along)} border lines run along the river from {start} to {end}, not one"
+        )
+    chain = along[0]
+    at_a, at_b = chain.project(a), chain.project(b)
+    if at_a > at_b:
+        stretch = stretch.reverse()
+        at_a, at_b = at_b, at_a
+    head = shapely.ops.substring(chain, 0, at_a)
+    tail = shapely.ops.substring(chain, at_b, chain.length)
+    coords = [*_coords(head), *stretch.coords, *_coords(tail)]
+    rest = [c for c in chains if c is not chain]
+    return [*far, *rest, LineString(coords)]
+
+
+def _stretch(river: LineString, start: Sequence[float], end: Sequence[float]) -> LineString:
+    return shapely.ops.substring(river, river.project(Point(start)), river.project(Point(end)))
+
+
+def _chains(lines: Sequence[LineString], gap: float) -> list[LineString]:
+    # WDB II borders come in pieces that do not always meet: close the small
+    # gaps between loose ends so that the pieces merge into continuous chains
+    merged = list(shapely.get_parts(shapely.line_merge(shapely.union_all(lines))))
+    ends = [(i, Point(c.coords[k])) for i, c in enumerate(merged) for k in (0, -1)]
+    bridges = [
+        LineString([p, q])
+        for n, (i, p) in enumerate(ends)
+        for j, q in ends[n + 1 :]
+        if i != j and 0 < p.distance(q) < gap
+    ]
+    if not bridges:
+        return merged
+    return list(shapely.get_parts(shapely.line_merge(shapely.union_all(merged + bridges))))
+
+
+def _coords(geom: BaseGeometry) -> list[tuple[float, ...]]:
+    # substring gives a point, not a line, when the stretch starts at the chain's end
+    return list(geom.coords) if geom.length > 0 else []
 
 
 def lower_amur(rivers_doc: dict) -> LineString:
@@ -220,12 +299,7 @@ def lower_amur(rivers_doc: dict) -> LineString:
     >>> line.coords[0], line.coords[-1]
     ((134.418, 48.39), (141.4, 53.0))
     """
-    for feat in rivers_doc["features"]:
-        if feat["properties"]["id"] == "amur":
-            river = shape(feat["geometry"])
-            break
-    else:
-        raise ValueError("the Amur is missing from the base rivers")
+    river = _base_river(rivers_doc, "amur")
     start = river.project(Point(AMUR_CENTRE_START))
     below = shapely.ops.substring(river, start, river.length)
     return LineString([AMUR_CENTRE_START, *below.coords, AMUR_LIMAN])
@@ -250,7 +324,11 @@ def build_faces(
     amur = lower_amur(rivers_doc)
     lines: list[LineString] = [frame.exterior, amur]
     lines += [g for g in shapely.get_parts(land.boundary)]
-    lines += [extend_ends(f.line, DANGLE_EXTENSION_DEG) for f in borders]
+    border_lines = [f.line for f in borders]
+    for spec in construction.get("river_borders", []):
+        river = _base_river(rivers_doc, spec["river"])
+        border_lines = follow_river(border_lines, river, tuple(spec["from"]), tuple(spec["to"]))
+    lines += [extend_ends(ln, DANGLE_EXTENSION_DEG) for ln in border_lines]
     lines += [extend_ends(c, 0.02) for c in _confluence_channels(rivers)]
     # the river banks at the islands, so the islands are land, not river
     lines += [water.exterior.intersection(box(*CONFLUENCE_BOX))]
@@ -259,7 +337,8 @@ def build_faces(
         extension = spec.get("extend_deg", HAND_LINE_EXTENSION_DEG)
         lines.append(extend_ends(LineString(spec["coords"]), extension))
     for spec in construction.get("rivers", []):
-        lines += _river_course(rivers, spec["waypoints"])
+        # a river that bounds units without being a WDB II border
+        lines.append(_stretch(_base_river(rivers_doc, spec["river"]), spec["from"], spec["to"]))
     rings = {
         r["id"]: lens(tuple(r["centre"]), r["length_km"], r["width_km"], r["bearing_deg"])
         for r in construction["rings"]

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import shapely
-from shapely.geometry import box, mapping, shape
+from shapely.geometry import LineString, Point, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.dataio import parse_iso_date, read_json
@@ -88,9 +88,9 @@ def build_lines(spec: dict, edges: Mapping[tuple[str, str], BaseGeometry]) -> di
     >>> spec = {"source": "s", "license": "l", "note": "n", "lines": [{"id": "x", "name": "X",
     ...   "treaty": "T", "start": "1689-09-06", "end": None, "source": "s",
     ...   "segments": [{"edge": ["b", "a"], "certainty": "described", "box": [0, 0, 1, 5]}]}]}
-    >>> fc = build_lines(spec, {("a", "b"): LineString([(0, 0), (2, 0)])})
+    >>> fc = build_lines(spec, {("a", "b"): LineString([(0, 0), (0.9, 0), (2, 0)])})
     >>> fc["features"][0]["geometry"]["coordinates"]
-    ((0.0, 0.0), (1.0, 0.0))
+    ((0.0, 0.0), (0.9, 0.0))
     """
     features = []
     for line in spec["lines"]:
@@ -100,7 +100,7 @@ def build_lines(spec: dict, edges: Mapping[tuple[str, str], BaseGeometry]) -> di
                 raise ValueError(f"{line['id']} segment {k}: units {key} share no edge")
             geom = edges[key]
             if seg.get("box"):
-                geom = geom.intersection(box(*seg["box"]))
+                geom = _segments_in(geom, box(*seg["box"]))
             geom = shapely.line_merge(geom) if not geom.is_empty else geom
             if geom.is_empty:
                 raise ValueError(f"{line['id']} segment {k}: nothing of {key} inside its box")
@@ -129,6 +129,19 @@ def build_lines(spec: dict, edges: Mapping[tuple[str, str], BaseGeometry]) -> di
         "note": spec["note"] + " Built from treaty_lines.json by python -m geo build-territories.",
         "features": features,
     }
+
+
+def _segments_in(geom: BaseGeometry, area: BaseGeometry) -> BaseGeometry:
+    # whole segments of the edge whose middles lie in the box: clipping at the
+    # box would add a vertex that lies on the edge only to rounding error, and
+    # the border of the year would then no longer overlay the line exactly
+    kept = []
+    for part in shapely.get_parts(geom):
+        coords = list(part.coords)
+        for a, b in zip(coords, coords[1:], strict=False):
+            if area.covers(Point((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)):
+                kept.append(LineString([a, b]))
+    return shapely.line_merge(shapely.union_all(kept)) if kept else LineString()
 
 
 def load_lines(path: Path, certainties: Iterable[str], unit_ids: Iterable[str]):

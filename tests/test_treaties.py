@@ -27,7 +27,8 @@ LINES_GEOJSON = ROOT / "data" / "treaty_lines.geojson"
 ORDER = ("demarcated", "described", "undetermined")
 CERTAINTIES = (*ORDER, DE_FACTO)
 
-EDGE = LineString([(0, 0), (4, 0)])
+# vertices at whole numbers: a box keeps the whole segments whose middles it holds
+EDGE = LineString([(0, 0), (1, 0), (2, 0), (3, 0), (4, 0)])
 EDGES = {("a", "b"): EDGE, ("b", "c"): LineString([(4, 0), (4, 3)])}
 
 
@@ -104,7 +105,7 @@ def test_build_lines_box_clips_the_edge():
 
 
 def test_build_lines_box_across_a_bend_gives_one_merged_line():
-    edges = {("a", "b"): LineString([(0, 0), (2, 0), (2, 2)])}
+    edges = {("a", "b"): LineString([(0, 0), (1, 0), (2, 0), (2, 1), (2, 2)])}
     fc = build_lines(_spec({"edge": ["a", "b"], "certainty": "x", "box": [1, -1, 3, 1]}), edges)
     geom = shape(fc["features"][0]["geometry"])
     assert geom.geom_type == "LineString"
@@ -455,3 +456,29 @@ def test_mongolia_russia_border_demarcated(atlas, year):
     lines = year_view(atlas, year).lines
     kyakhta = atlas.edges[("outer_mongolia", "siberia")]
     assert _covered(kyakhta, lines, "demarcated", ("mongolia", "russia")) > 0.99
+
+
+def test_build_lines_box_keeps_the_edge_vertices():
+    # a box that cuts a long straight segment must not add a vertex of its own:
+    # such a vertex lies on the edge only to rounding error, and the border of
+    # the year would no longer overlay the treaty line exactly
+    edge = LineString([(0.1, 0.3), (0.7, 0.9), (3.3, 1.7)])
+    fc = build_lines(
+        _spec({"edge": ["a", "b"], "certainty": "described", "box": [0, 0, 1.9, 5]}),
+        {("a", "b"): edge},
+    )
+    coords = {tuple(c) for c in shape(fc["features"][0]["geometry"]).coords}
+    assert coords <= set(edge.coords)
+
+
+@pytest.mark.parametrize("year", [1700, 1760, 1860, 1900, 1920, 1950, 1970, 1995, 2006, 2010])
+def test_no_border_is_drawn_de_facto_where_a_treaty_line_is_in_force(atlas, year):
+    on = date(year, 12, 31)
+    active = [t.geometry for t in atlas.treaty_lines if t.in_force(on)]
+    cover = shapely.union_all(active).buffer(1e-6)
+    stray = [
+        (ln.id, round(ln.geometry.intersection(cover).length, 4))
+        for ln in year_view(atlas, year).lines
+        if ln.kind == DE_FACTO and ln.geometry.intersection(cover).length > 1e-4
+    ]
+    assert stray == []
