@@ -37,7 +37,13 @@ MAX_ZOOM = 13
 HEIGHT = 640
 SEA_COLOR = "#cfe0ec"
 LAND_COLOR = "#f4f1e8"
-WATER_COLOR = "#5b8db8"
+WATER_COLOR = "#2f6aa3"
+# a pale casing keeps a river legible on the blue of Russian land and where a
+# border runs on it
+RIVER_CASING_COLOR = "#eef5fb"
+RIVER_CASING_PX = 1.8
+# (from zoom, line width in px) for the rivers
+RIVER_WIDTHS = ((0, 1.5), (6, 2.5), (9, 4.0))
 BORDER_COLOR = "#1d1d1d"
 SELECTED_COLOR = "#ffd400"
 PANES = (("water", 440), ("borders", 450), ("places", 460))
@@ -117,10 +123,23 @@ class _StaticBase(MacroElement):
             fetch("{{ this.url }}/base/" + name + ".geojson")
               .then(function (r) { return r.json(); })
               .then(function (data) {
-                L.geoJSON(data, {
-                  pane: styles[name].pane, interactive: false,
-                  style: function () { return styles[name].style; }
-                }).addTo(map);
+                styles[name].forEach(function (s) {
+                  var layer = L.geoJSON(data, {
+                    pane: s.pane, interactive: false,
+                    style: function () { return s.style; }
+                  }).addTo(map);
+                  if (s.widths) {
+                    // rivers widen as the map zooms in, so that a border
+                    // drawn on a river still shows the river on both sides
+                    var fit = function () {
+                      var z = map.getZoom(), w = s.widths[0][1];
+                      s.widths.forEach(function (zw) { if (z >= zw[0]) { w = zw[1]; } });
+                      layer.setStyle({weight: w});
+                    };
+                    map.on("zoomend", fit);
+                    fit();
+                  }
+                });
               });
           });
         })({{ this._parent.get_name() }});
@@ -133,36 +152,54 @@ class _StaticBase(MacroElement):
         self.url = url
         self.styles = json.dumps(
             {
-                "land": {
-                    "pane": "tilePane",
-                    "style": {
-                        "fillColor": LAND_COLOR,
-                        "fillOpacity": 1,
-                        "color": "#9c9688",
-                        "weight": 0.6,
-                        "className": "base-land",
+                "land": [
+                    {
+                        "pane": "tilePane",
+                        "style": {
+                            "fillColor": LAND_COLOR,
+                            "fillOpacity": 1,
+                            "color": "#9c9688",
+                            "weight": 0.6,
+                            "className": "base-land",
+                        },
+                    }
+                ],
+                "lakes": [
+                    {
+                        "pane": "water",
+                        "style": {
+                            "fillColor": SEA_COLOR,
+                            "fillOpacity": 1,
+                            "color": WATER_COLOR,
+                            "weight": 0.8,
+                            "className": "base-lake",
+                        },
+                    }
+                ],
+                "rivers": [
+                    {
+                        "pane": "water",
+                        "style": {
+                            "color": RIVER_CASING_COLOR,
+                            "weight": RIVER_WIDTHS[0][1] + RIVER_CASING_PX,
+                            "opacity": 0.85,
+                            "fill": False,
+                            "className": "base-river-casing",
+                        },
+                        "widths": [[z, w + RIVER_CASING_PX] for z, w in RIVER_WIDTHS],
                     },
-                },
-                "lakes": {
-                    "pane": "water",
-                    "style": {
-                        "fillColor": SEA_COLOR,
-                        "fillOpacity": 1,
-                        "color": WATER_COLOR,
-                        "weight": 0.8,
-                        "className": "base-lake",
+                    {
+                        "pane": "water",
+                        "style": {
+                            "color": WATER_COLOR,
+                            "weight": RIVER_WIDTHS[0][1],
+                            "opacity": 1,
+                            "fill": False,
+                            "className": "base-river",
+                        },
+                        "widths": [list(zw) for zw in RIVER_WIDTHS],
                     },
-                },
-                "rivers": {
-                    "pane": "water",
-                    "style": {
-                        "color": WATER_COLOR,
-                        "weight": 1.4,
-                        "opacity": 0.9,
-                        "fill": False,
-                        "className": "base-river",
-                    },
-                },
+                ],
             }
         )
 

@@ -330,3 +330,20 @@ def test_choosing_an_island_in_the_list_zooms_the_map_to_it(server: str, page_an
     centre = map_call(page, "const c = m.getCenter(); return [c.lat, c.lng];")
     assert abs(centre[0] - 48.33) < 0.2 and abs(centre[1] - 134.67) < 0.2, centre
     expect(frame.locator("path.territory-heixiazi_west")).to_be_visible()
+
+
+def test_rivers_widen_as_the_map_zooms_in_and_show_beside_the_border(server: str, page_and_traffic):
+    page, _ = page_and_traffic
+    frame = open_year(page, server, 1900)
+    river = frame.locator("path.base-river").first
+    casing = frame.locator("path.base-river-casing").first
+    expect(river).to_have_attribute("stroke-width", "1.5")
+    # the Amur near 128.5E, where the Aigun/Peking border runs on the river
+    map_call(page, "m.setView([49.58, 128.5], 10, {animate: false});")
+    expect(river).to_have_attribute("stroke-width", "4")
+    expect(casing).to_have_attribute("stroke-width", "5.8")
+    # wider than the border drawn on top of it, so the river shows on both sides
+    border = frame.locator("path.line-china-russia").first
+    assert float(river.get_attribute("stroke-width")) > float(border.get_attribute("stroke-width"))
+    map_call(page, "m.setZoom(4, {animate: false});")
+    expect(river).to_have_attribute("stroke-width", "1.5")
