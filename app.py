@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import loaders
+from geo.areas import figures_for
 from geo.atlas import (
     FIRST_YEAR,
     change_years,
@@ -19,7 +20,7 @@ from geo.errors import DataError
 from geo.mapview import HEIGHT, base_map, focus, unit_collection, year_layer
 from geo.params import parse_unit, parse_year
 from geo.passages import breadcrumb
-from geo.text import km2, md_escape, span_label
+from geo.text import km2, md_escape, span_label, with_unit
 
 DEFAULT_YEAR = 1860
 
@@ -31,6 +32,7 @@ st.set_page_config(
 
 try:
     atlas = loaders.atlas()
+    figures = loaders.figures()
     loaders.static_files()
 except (DataError, OSError) as exc:
     st.error(f"The atlas data failed its checks, so nothing can be shown.\n\n{md_escape(str(exc))}")
@@ -169,6 +171,19 @@ with st.container(key="context"):
         st.markdown(facts)
         if ctx.note:
             st.caption(md_escape(ctx.note))
+        published = []
+        for c in figures_for(figures, selected):
+            record = md_escape(with_unit(c.figure.published, "km²"))
+            text = (
+                f"- {md_escape(c.figure.label)}: **{record}** "
+                f"({md_escape(c.figure.source)}); the atlas: {km2(c.computed_km2)}"
+            )
+            if not c.within:
+                text += f", {c.verdict}: see the Areas page"
+            published.append(text)
+        if published:
+            st.markdown("**Published areas that count it**")
+            st.markdown("\n".join(published))
         st.markdown("**History of control**")
         lines = []
         for row in ctx.history:

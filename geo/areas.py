@@ -54,6 +54,13 @@ class Comparison:
             return "within"
         return "recorded deviation" if self.figure.deviation else "outside"
 
+    @property
+    def verdict(self) -> str:
+        """How the atlas's area stands to the record, in words for the reader."""
+        if self.within:
+            return "within the record"
+        return "short of the record" if self.computed_km2 < self.figure.low else "above the record"
+
 
 @dataclass(frozen=True)
 class Transfer:
@@ -119,6 +126,20 @@ def compare(figures: Sequence[Figure], areas: Mapping[str, float]) -> list[Compa
     (10.5, True)
     """
     return [Comparison(f, sum(areas[u] for u in f.units)) for f in figures]
+
+
+def figures_for(comparisons: Sequence[Comparison], unit: str) -> list[Comparison]:
+    """The published figures that count ``unit``, smallest area first.
+
+    Examples
+    --------
+    >>> fs = [Figure("big", "Big", ("a", "b"), "20", 18, 22, "s", "±10 %"),
+    ...       Figure("small", "Small", ("a",), "10", 9, 11, "s", "±10 %")]
+    >>> cs = compare(fs, {"a": 10.0, "b": 10.0})
+    >>> [c.figure.id for c in figures_for(cs, "a")], figures_for(cs, "c")
+    (['small', 'big'], [])
+    """
+    return sorted((c for c in comparisons if unit in c.figure.units), key=lambda c: c.computed_km2)
 
 
 def transfers(

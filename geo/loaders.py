@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo.areas import Comparison, compare, load_figures
 from geo.assets import install_static
 from geo.atlas import DATA_DIR, Atlas, load_atlas
 
@@ -16,6 +17,13 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 def atlas() -> Atlas:
     """The atlas, loaded and checked once per server process (shared, read-only)."""
     return load_atlas(DATA_DIR)
+
+
+@st.cache_resource(show_spinner=False)
+def figures() -> tuple[Comparison, ...]:
+    """The published areas beside the atlas's own, computed once per process."""
+    data = atlas()
+    return tuple(compare(load_figures(DATA_DIR / "areas.json", data.unit_ids), data.areas))
 
 
 @st.cache_resource(show_spinner=False)

@@ -45,3 +45,17 @@ def km2(value: float) -> str:
     ('309,104 km²', '0.74 km²')
     """
     return f"{value:,.2f} km²" if value < 10 else f"{value:,.0f} km²"
+
+
+def with_unit(figure: str, unit: str) -> str:
+    """Put the unit after the number of a published figure, before any remark on it.
+
+    Examples
+    --------
+    >>> with_unit("72,492 (other sources 74,066 to 78,000)", "km²")
+    '72,492 km² (other sources 74,066 to 78,000)'
+    >>> with_unit("about 400,000", "km²")
+    'about 400,000 km²'
+    """
+    head, sep, rest = figure.partition(" (")
+    return f"{head} {unit}{sep}{rest}"

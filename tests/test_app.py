@@ -245,6 +245,26 @@ def test_context_from_selectbox(app: AppTest):
     assert_primorye_context(text_of(at, "context"))
 
 
+def test_context_shows_the_published_areas_that_count_the_unit(app: AppTest):
+    at = at_year(app, 1900)
+    at.selectbox(key="selected").set_value("primorye")
+    text = text_of(run(at), "context")
+    assert "Published areas that count it" in text
+    published = text.split("Published areas that count it", 1)[1]
+    # the Peking cession before Outer Manchuria, the smaller figure first
+    assert published.index("Peking cession") < published.index("Outer Manchuria")
+    assert "about 400,000 km²" in text
+    assert "short of the record" not in text
+
+    at.selectbox(key="selected").set_value("heixiazi_east")
+    text = text_of(run(at), "context")
+    assert "327 to 350 km²" in text
+    assert "short of the record: see the Areas page" in text
+
+    at.selectbox(key="selected").set_value("siberia")
+    assert "Published areas" not in text_of(run(at), "context")
+
+
 def test_context_from_map_click(app: AppTest):
     at = at_year(app, 1859)
     at.session_state["map"] = {

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.areas import Figure, compare, load_figures, transfers
+from geo.areas import Figure, compare, figures_for, load_figures, transfers
 from geo.atlas import load_atlas
 from geo.errors import DataError
 from geo.periods import Holder, Period
@@ -77,6 +77,22 @@ def test_compare_status(computed, deviation, status):
     fig = Figure("x", "X", ("a",), "about 10", 9, 11, "s", "±10 %", deviation)
     (c,) = compare([fig], {"a": computed})
     assert c.status == status
+
+
+@pytest.mark.parametrize(
+    ("computed", "verdict"),
+    [(10.0, "within the record"), (5.0, "short of the record"), (20.0, "above the record")],
+)
+def test_compare_verdict(computed, verdict):
+    (c,) = compare([_fig(("a",))], {"a": computed})
+    assert c.verdict == verdict
+
+
+def test_figures_for_a_unit_smallest_first():
+    figures = [_fig(("a", "b")), _fig(("a",), 1, 2), _fig(("c",), 1, 2)]
+    got = figures_for(compare(figures, {"a": 4.0, "b": 6.5, "c": 1.0}), "a")
+    assert [c.computed_km2 for c in got] == [4.0, 10.5]
+    assert figures_for(compare(figures, {"a": 4.0, "b": 6.5, "c": 1.0}), "d") == []
 
 
 def test_compare_of_no_figures_is_empty():
