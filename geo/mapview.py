@@ -27,12 +27,15 @@ from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo.base import MAP_BOUNDS
+
 STATIC_URL = "/app/static"
 BASE_LAYERS = ("land", "lakes", "rivers")
 CENTER = (49.5, 116.5)
-BOUNDS = ((36.0, 80.0), (62.0, 152.0))
+# the pan limits, as ((south, west), (north, east)): as far as the base land goes
+BOUNDS = ((MAP_BOUNDS[1], MAP_BOUNDS[0]), (MAP_BOUNDS[3], MAP_BOUNDS[2]))
 ZOOM = 4
-MIN_ZOOM = 3
+MIN_ZOOM = 4
 MAX_ZOOM = 13
 HEIGHT = 640
 SEA_COLOR = "#cfe0ec"
@@ -43,7 +46,7 @@ WATER_COLOR = "#2f6aa3"
 RIVER_CASING_COLOR = "#eef5fb"
 RIVER_CASING_PX = 1.8
 # (from zoom, line width in px) for the rivers
-RIVER_WIDTHS = ((0, 1.5), (6, 2.5), (9, 4.0))
+RIVER_WIDTHS = ((0, 1.5), (6, 2.5), (8, 4.0), (10, 6.0))
 BORDER_COLOR = "#1d1d1d"
 SELECTED_COLOR = "#ffd400"
 PANES = (("water", 440), ("borders", 450), ("places", 460))
@@ -158,8 +161,9 @@ class _StaticBase(MacroElement):
                         "style": {
                             "fillColor": LAND_COLOR,
                             "fillOpacity": 1,
-                            "color": "#9c9688",
-                            "weight": 0.6,
+                            # no outline: the land is cut along the region's edge
+                            # and the coast shows well enough against the sea
+                            "stroke": False,
                             "className": "base-land",
                         },
                     }

@@ -200,7 +200,8 @@ def test_file_is_a_documented_feature_collection(name):
 
 @pytest.mark.parametrize("name", OUTPUTS)
 def test_geometry_is_valid_and_inside_the_region(name):
-    region = box(*base.REGION).buffer(1e-6)
+    bounds = base.LAND_BOUNDS if name == "land" else base.REGION
+    region = box(*bounds).buffer(1e-6)
     for feature in _load(name)["features"]:
         geometry = shape(feature["geometry"])
         assert geometry.is_valid and not geometry.is_empty, feature["id"]
@@ -293,6 +294,24 @@ def test_land_covers_land_not_sea_and_is_not_holed_by_lakes():
         assert not land.contains(Point(point)), point  # Sea of Japan, Okhotsk, Bohai
     for lake_point in [(108.0, 53.5), (117.4, 48.95), (132.4, 45.0)]:
         assert land.contains(Point(lake_point))  # lakes are drawn on top of the land
+
+
+def test_context_land_fills_the_map_around_the_region():
+    features = _load("land")["features"]
+    context = shapely.union_all(
+        [shape(f["geometry"]) for f in features if f["properties"].get("context")]
+    )
+    detailed = shapely.union_all(
+        [shape(f["geometry"]) for f in features if not f["properties"].get("context")]
+    )
+    # Kazakhstan, Honshu (Tokyo), the Okhotsk coast at Magadan: beyond the region
+    for point in [(82.0, 48.0), (139.7, 35.7), (150.8, 59.6)]:
+        assert context.contains(Point(point)), point
+    assert not context.contains(Point(155.0, 50.0))  # the Pacific off Kamchatka
+    # inside the region only the detailed land is drawn; the two meet on its edge
+    region = box(*base.REGION)
+    assert context.intersection(region).area < 1e-9
+    assert detailed.difference(region.buffer(1e-6)).is_empty
 
 
 # --- reproducibility -------------------------------------------------------------

@@ -340,8 +340,8 @@ def test_rivers_widen_as_the_map_zooms_in_and_show_beside_the_border(server: str
     expect(river).to_have_attribute("stroke-width", "1.5")
     # the Amur near 128.5E, where the Aigun/Peking border runs on the river
     map_call(page, "m.setView([49.58, 128.5], 10, {animate: false});")
-    expect(river).to_have_attribute("stroke-width", "4")
-    expect(casing).to_have_attribute("stroke-width", "5.8")
+    expect(river).to_have_attribute("stroke-width", "6")
+    expect(casing).to_have_attribute("stroke-width", "7.8")
     # wider than the border drawn on top of it, so the river shows on both sides
     border = frame.locator("path.line-china-russia").first
     assert float(river.get_attribute("stroke-width")) > float(border.get_attribute("stroke-width"))
