@@ -48,11 +48,12 @@ def _cmd_build_territories(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from geo.atlas import last_year
-    from geo.validate import deviations, validate
+    from geo.validate import validate
 
-    problems = validate(args.data, last_year=last_year())
-    for line in deviations(args.data):
+    report = validate(args.data, last_year=last_year())
+    for line in report.notes:
         print(f"note: {line}")
+    problems = report.problems
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

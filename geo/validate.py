@@ -37,14 +37,22 @@ class Problem:
         return f"{self.file}: {self.feature}: {self.reason}"
 
 
-def validate(data_dir: Path, *, last_year: int) -> list[Problem]:
-    """Run every check on the files in ``data_dir``; an empty list means all is well.
+@dataclass(frozen=True)
+class Report:
+    """The problems found, and notes that need no fix (recorded deviations)."""
+
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()
+
+
+def validate(data_dir: Path, *, last_year: int) -> Report:
+    """Run every check on the files in ``data_dir``; no problems means all is well.
 
     Examples
     --------
     >>> import tempfile
-    >>> problems = validate(Path(tempfile.mkdtemp()), last_year=2026)
-    >>> problems[0].reason.startswith("cannot read")
+    >>> report = validate(Path(tempfile.mkdtemp()), last_year=2026)
+    >>> report.problems[0].reason.startswith("cannot read")
     True
     """
     problems: list[Problem] = []
@@ -53,7 +61,7 @@ def validate(data_dir: Path, *, last_year: int) -> list[Problem]:
         atlas = load_atlas(data_dir)
     except DataError as exc:
         # the loaders stop at the first problem; nothing else can be checked
-        return problems + [Problem(exc.file, exc.feature, exc.reason)]
+        return Report((*problems, Problem(exc.file, exc.feature, exc.reason)))
     territories = str(data_dir / "territories.geojson")
     for a, b, km2 in overlaps(atlas.units):
         problems.append(Problem(territories, f"{a} / {b}", f"overlap of {km2} km²"))
@@ -75,10 +83,17 @@ def validate(data_dir: Path, *, last_year: int) -> list[Problem]:
     try:
         figures = load_figures(data_dir / "areas.json", atlas.unit_ids)
     except DataError as exc:
-        return problems + [Problem(exc.file, exc.feature, exc.reason)]
-    problems += _area_problems(compare(figures, atlas.areas), str(data_dir / "areas.json"))
+        return Report((*problems, Problem(exc.file, exc.feature, exc.reason)))
+    comparisons = compare(figures, atlas.areas)
+    problems += _area_problems(comparisons, str(data_dir / "areas.json"))
     problems += _base_layers(data_dir / "base")
-    return problems
+    notes = [
+        f"{c.figure.id}: {c.computed_km2:,.1f} km² against {c.figure.published} "
+        f"(recorded deviation: {c.figure.deviation})"
+        for c in comparisons
+        if c.status == "recorded deviation"
+    ]
+    return Report(tuple(problems), tuple(notes))
 
 
 def _area_problems(comparisons: list[Comparison], path: str) -> list[Problem]:
@@ -100,28 +115,6 @@ def _area_problems(comparisons: list[Comparison], path: str) -> list[Problem]:
 
 def _num(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def deviations(data_dir: Path) -> list[str]:
-    """The recorded deviations from published areas, one line each, for the report.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> deviations(Path(tempfile.mkdtemp()))
-    []
-    """
-    try:
-        atlas = load_atlas(data_dir)
-        figures = load_figures(data_dir / "areas.json", atlas.unit_ids)
-    except DataError:
-        return []
-    return [
-        f"{c.figure.id}: {c.computed_km2:,.1f} km² against {c.figure.published} "
-        f"(recorded deviation: {c.figure.deviation})"
-        for c in compare(figures, atlas.areas)
-        if c.status == "recorded deviation"
-    ]
 
 
 def _metadata(data_dir: Path) -> list[Problem]:

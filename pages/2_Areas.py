@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import loaders
-from geo.areas import compare, load_figures, transfers
-from geo.atlas import DATA_DIR
+from geo.areas import transfers
 from geo.errors import DataError
 from geo.text import md_escape
 
@@ -19,7 +18,7 @@ st.caption(
 
 try:
     atlas = loaders.atlas()
-    figures = load_figures(DATA_DIR / "areas.json", atlas.unit_ids)
+    comparisons = loaders.figures()
 except DataError as exc:
     st.error(md_escape(str(exc)))
     st.stop()
@@ -31,7 +30,6 @@ def _num(value: float) -> str:
 
 _STATUS = {"within": "yes", "recorded deviation": "no (see below)", "outside": "NO"}
 
-comparisons = compare(figures, atlas.areas)
 st.header("Published figures", anchor=False)
 st.dataframe(
     [
