@@ -8,7 +8,6 @@ from streamlit_folium import st_folium
 from geo import loaders
 from geo.areas import figures_for
 from geo.atlas import (
-    FIRST_YEAR,
     change_years,
     last_year,
     legend_rows,
@@ -16,6 +15,7 @@ from geo.atlas import (
     unit_context,
     year_view,
 )
+from geo.config import FIRST_YEAR
 from geo.errors import DataError
 from geo.mapview import HEIGHT, base_map, focus, unit_collection, year_layer
 from geo.params import parse_unit, parse_year

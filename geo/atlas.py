@@ -13,12 +13,13 @@ from datetime import date
 from pathlib import Path
 
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from geo.areas import transfers
 from geo.borders import Border, shared_edges, side_borders
+from geo.config import DATA_DIR
 from geo.errors import DataError
 from geo.events import Event, events_about, events_in, load_events
-from geo.mapview import LegendRow, LineView, PlaceView, UnitView
 from geo.passages import Article, Passage, Section, load_article, passage_at, sections_about
 from geo.periods import (
     Holder,
@@ -34,9 +35,54 @@ from geo.places import Place, load_places, places_at
 from geo.territories import Group, Unit, area_km2, load_groups, load_units
 from geo.treaties import Certainty, TreatyLine, border_pieces, load_certainties, load_lines
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-FIRST_YEAR = 1640
 CERTAINTY_ORDER = ("demarcated", "described", "undetermined")
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """What the map shows of one unit in the chosen year."""
+
+    id: str
+    name: str
+    holder: str
+    side: str
+    claimants: str
+    color: str
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """A place marker: its name in the chosen year, in three languages."""
+
+    id: str
+    lon: float
+    lat: float
+    name_en: str
+    name_ru: str
+    name_zh: str
+
+
+@dataclass(frozen=True)
+class LineView:
+    """A line drawn for the year: a border between sides, or a treaty line."""
+
+    id: str
+    label: str
+    geometry: BaseGeometry
+    kind: str
+    dash: str | None
+    weight: float
+    color: str
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One row of the legend: a fill swatch or a line sample."""
+
+    label: str
+    color: str
+    line: bool = False
+    dash: str | None = None
 
 
 @dataclass(frozen=True)

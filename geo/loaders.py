@@ -8,7 +8,8 @@ import streamlit as st
 
 from geo.areas import Comparison, compare, load_figures
 from geo.assets import install_static
-from geo.atlas import DATA_DIR, Atlas, load_atlas
+from geo.atlas import Atlas, load_atlas
+from geo.config import DATA_DIR
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 

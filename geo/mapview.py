@@ -19,15 +19,14 @@ import html
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
-from shapely.geometry.base import BaseGeometry
 
-from geo.base import MAP_BOUNDS
+from geo.atlas import LegendRow, LineView, PlaceView, UnitView
+from geo.config import MAP_BOUNDS
 
 STATIC_URL = "/app/static"
 BASE_LAYERS = ("land", "lakes", "rivers")
@@ -54,53 +53,6 @@ PANES = (("water", 440), ("borders", 450), ("places", 460))
 FOCUS_MAX_KM2 = 5000.0
 FOCUS_WIDTH_PX = 500
 FOCUS_MAX_ZOOM = 12
-
-
-@dataclass(frozen=True)
-class UnitView:
-    """What the map shows of one unit in the chosen year."""
-
-    id: str
-    name: str
-    holder: str
-    side: str
-    claimants: str
-    color: str
-
-
-@dataclass(frozen=True)
-class PlaceView:
-    """A place marker: its name in the chosen year, in three languages."""
-
-    id: str
-    lon: float
-    lat: float
-    name_en: str
-    name_ru: str
-    name_zh: str
-
-
-@dataclass(frozen=True)
-class LineView:
-    """A line drawn for the year: a border between sides, or a treaty line."""
-
-    id: str
-    label: str
-    geometry: BaseGeometry
-    kind: str
-    dash: str | None
-    weight: float
-    color: str = BORDER_COLOR
-
-
-@dataclass(frozen=True)
-class LegendRow:
-    """One row of the legend: a fill swatch or a line sample."""
-
-    label: str
-    color: str
-    line: bool = False
-    dash: str | None = None
 
 
 class _PruneOldFeatureGroups(MacroElement):

@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from geo.config import FIRST_YEAR
 from geo.errors import DataError
 
-FIRST_YEAR = 1640
 LAST_YEAR = 2100
 SPAN_KINDS = ("narrated", "status_quo")
 LEVELS = (1, 2, 3)

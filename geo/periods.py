@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from geo.config import FIRST_YEAR, YEAR_DAY
 from geo.dataio import parse_iso_date, read_json, require_meta
 from geo.errors import DataError
 
-FIRST_DATE = date(1640, 1, 1)
-YEAR_DAY = (12, 31)
+FIRST_DATE = date(FIRST_YEAR, 1, 1)
 PERIOD_COLUMNS = (
     "unit",
     "start",

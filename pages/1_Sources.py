@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from geo import loaders
-from geo.atlas import DATA_DIR
+from geo.config import DATA_DIR
 from geo.errors import DataError
 from geo.sources import SOFTWARE, catalogue
 from geo.text import md_escape

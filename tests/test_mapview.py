@@ -9,11 +9,9 @@ import folium
 import pytest
 from shapely.geometry import LineString, MultiLineString, box, mapping
 
+from geo.atlas import LegendRow, LineView, PlaceView, UnitView
 from geo.mapview import (
-    LegendRow,
-    LineView,
-    PlaceView,
-    UnitView,
+    BORDER_COLOR,
     base_map,
     legend_html,
     unit_collection,
@@ -150,8 +148,9 @@ def layer_page():
             "border",
             None,
             2.6,
+            BORDER_COLOR,
         ),
-        LineView("empty", "Nothing", MultiLineString(), "border", None, 2.6),
+        LineView("empty", "Nothing", MultiLineString(), "border", None, 2.6, BORDER_COLOR),
     ]
     places = [PlaceView("aigun", 127.5, 50.0, f"Aigun {EVIL}", "Айгунь", "瑷珲")]
     return _render(year_layer(units, lines, places))

