@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from geo.areas import Figure, compare, figures_for, load_figures, transfers
-from geo.atlas import load_atlas
 from geo.errors import DataError
 from geo.periods import Holder, Period
 
@@ -274,11 +273,6 @@ def test_load_figures_non_numeric_bound(tmp_path):
 
 
 # ------------------------------------------------------------------ the real data
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    return load_atlas()
 
 
 @pytest.fixture(scope="module")

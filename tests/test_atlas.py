@@ -12,13 +12,8 @@ from datetime import date
 
 import pytest
 
-from geo.atlas import last_year, load_atlas, situation, unit_context, year_view
+from geo.atlas import last_year, situation, unit_context, year_view
 from geo.config import FIRST_YEAR
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    return load_atlas()
 
 
 @pytest.fixture(scope="module")

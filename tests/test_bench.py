@@ -27,11 +27,6 @@ for _name in ("_get_feature_group_string", "_get_map_string", "_get_header", "_g
         pytest.skip(f"streamlit_folium.{_name} is gone: update this file", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return load_atlas()
-
-
 def test_bench_load_atlas(benchmark):
     atlas = benchmark.pedantic(load_atlas, rounds=3, iterations=1)
     assert len(atlas.units) >= 16

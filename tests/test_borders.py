@@ -7,7 +7,6 @@ import itertools
 import pytest
 from shapely.geometry import LineString, MultiLineString, box
 
-from geo.atlas import load_atlas
 from geo.borders import dissolve_borders, shared_edges, side_borders
 from geo.periods import state_at, year_date
 from geo.territories import Unit
@@ -134,11 +133,6 @@ def test_side_borders_equal_dissolve_borders_on_the_grid(grid_edges, assignment)
 
 
 # ------------------------------------------------------------------ the real atlas
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    return load_atlas()
 
 
 YEARS = (1688, 1859, 1861, 1912, 1933, 1946, 2009)

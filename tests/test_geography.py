@@ -21,7 +21,7 @@ import shapely.ops
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, shape
 
-from geo.atlas import load_atlas, year_view
+from geo.atlas import year_view
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # the base layers are generalised to about 1 km; the border may not stray further
@@ -52,11 +52,6 @@ def rivers():
 @pytest.fixture(scope="module")
 def lakes():
     return _layer("lakes")
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    return load_atlas()
 
 
 def _border(atlas, year: int, sides: set[str]):

@@ -17,7 +17,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiLineString, shape
 
-from geo.atlas import load_atlas, year_view
+from geo.atlas import year_view
 from geo.borders import Border
 from geo.errors import DataError
 from geo.treaties import DE_FACTO, TreatyLine, border_pieces, build_lines, load_lines, off_edges
@@ -357,11 +357,6 @@ def test_a_certainty_not_in_order_is_drawn_de_facto():
 
 
 # ------------------------------------------------------------------ the real data
-
-
-@pytest.fixture(scope="module")
-def atlas():
-    return load_atlas()
 
 
 @pytest.fixture(scope="module")
