@@ -1,11 +1,12 @@
 """Border and treaty lines with their periods and the certainty of each segment.
 
 ``data/treaty_lines.json`` says which shared unit edges each treaty line
-follows, when it was in force, and how certain each segment was;
-:func:`build_lines` turns that into ``data/treaty_lines.geojson`` (one
-feature per segment). On the map, the border between two sides in a year is
-drawn in the style of the treaty line in force along it, or as a de facto
-line where no treaty line runs (:func:`border_pieces`).
+follows, when it was in force, and how certain each segment was; the build
+(:func:`geo.build.treaty_lines.build_lines`) turns that into
+``data/treaty_lines.geojson`` (one feature per segment). On the map, the
+border between two sides in a year is drawn in the style of the treaty line
+in force along it, or as a de facto line where no treaty line runs
+(:func:`border_pieces`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import shapely
-from shapely.geometry import LineString, Point, box, mapping, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.dataio import parse_iso_date, read_json
@@ -77,71 +78,6 @@ def load_certainties(spec_path: Path) -> dict[str, Certainty]:
     if DE_FACTO not in out:
         raise DataError(spec_path, "certainties", f"missing the {DE_FACTO!r} class")
     return out
-
-
-def build_lines(spec: dict, edges: Mapping[tuple[str, str], BaseGeometry]) -> dict:
-    """GeoJSON of every treaty-line segment, cut from the units' shared edges.
-
-    Examples
-    --------
-    >>> from shapely.geometry import LineString
-    >>> spec = {"source": "s", "license": "l", "note": "n", "lines": [{"id": "x", "name": "X",
-    ...   "treaty": "T", "start": "1689-09-06", "end": None, "source": "s",
-    ...   "segments": [{"edge": ["b", "a"], "certainty": "described", "box": [0, 0, 1, 5]}]}]}
-    >>> fc = build_lines(spec, {("a", "b"): LineString([(0, 0), (0.9, 0), (2, 0)])})
-    >>> fc["features"][0]["geometry"]["coordinates"]
-    ((0.0, 0.0), (0.9, 0.0))
-    """
-    features = []
-    for line in spec["lines"]:
-        for k, seg in enumerate(line["segments"]):
-            key = tuple(sorted(seg["edge"]))
-            if key not in edges:
-                raise ValueError(f"{line['id']} segment {k}: units {key} share no edge")
-            geom = edges[key]
-            if seg.get("box"):
-                geom = _segments_in(geom, box(*seg["box"]))
-            geom = shapely.line_merge(geom) if not geom.is_empty else geom
-            if geom.is_empty:
-                raise ValueError(f"{line['id']} segment {k}: nothing of {key} inside its box")
-            features.append(
-                {
-                    "type": "Feature",
-                    "id": f"{line['id']}-{k}",
-                    "geometry": mapping(geom),
-                    "properties": {
-                        "id": line["id"],
-                        "name": line["name"],
-                        "treaty": line["treaty"],
-                        "start": line["start"],
-                        "end": line["end"],
-                        "certainty": seg["certainty"],
-                        "edge": list(key),
-                        "note": seg.get("note", ""),
-                        "source": line["source"],
-                    },
-                }
-            )
-    return {
-        "type": "FeatureCollection",
-        "source": spec["source"],
-        "license": spec["license"],
-        "note": spec["note"] + " Built from treaty_lines.json by python -m geo build-territories.",
-        "features": features,
-    }
-
-
-def _segments_in(geom: BaseGeometry, area: BaseGeometry) -> BaseGeometry:
-    # whole segments of the edge whose middles lie in the box: clipping at the
-    # box would add a vertex that lies on the edge only to rounding error, and
-    # the border of the year would then no longer overlay the line exactly
-    kept = []
-    for part in shapely.get_parts(geom):
-        coords = list(part.coords)
-        for a, b in zip(coords, coords[1:], strict=False):
-            if area.covers(Point((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)):
-                kept.append(LineString([a, b]))
-    return shapely.line_merge(shapely.union_all(kept)) if kept else LineString()
 
 
 def load_lines(path: Path, certainties: Iterable[str], unit_ids: Iterable[str]):

