@@ -1,8 +1,9 @@
-"""Static files the map loads: Leaflet from its installed package, and the base layers.
+"""Static files the map loads: Leaflet, the atlas's own script and styles, the base layers.
 
 Streamlit serves ``static/`` beside ``app.py`` at ``/app/static``. That folder
 is made at start-up and never committed: Leaflet comes from the registry
-package ``django-js-lib-leaflet``, the base layers from ``data/base``.
+package ``django-js-lib-leaflet``, the map's script and styles from
+``geo/web``, the base layers from ``data/base``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 LEAFLET_PACKAGE = "js_lib_leaflet"
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 BASE_FILES = ("land.geojson", "lakes.geojson", "rivers.geojson")
+WEB_DIR = Path(__file__).resolve().parent / "web"
+WEB_FILES = ("atlas.js", "atlas.css")
 
 
 def leaflet_dir() -> Path:
@@ -40,11 +43,12 @@ def install_static(static_dir: Path, base_dir: Path) -> list[Path]:
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp())
     >>> written = install_static(out, Path(tempfile.mkdtemp()))
-    >>> (out / "leaflet" / "leaflet.js").is_file()
-    True
+    >>> (out / "leaflet" / "leaflet.js").is_file(), (out / "atlas" / "atlas.js").is_file()
+    (True, True)
     """
     written = []
     sources = [(leaflet_dir() / name, static_dir / "leaflet" / name) for name in LEAFLET_FILES]
+    sources += [(WEB_DIR / name, static_dir / "atlas" / name) for name in WEB_FILES]
     sources += [(base_dir / name, static_dir / "base" / name) for name in BASE_FILES]
     for src, dst in sources:
         if not src.exists():

@@ -1,4 +1,9 @@
-"""Cached loaders for the app: the only module of ``geo`` that imports streamlit."""
+"""Cached loaders for the app: the only module of ``geo`` that imports Streamlit.
+
+Each loader runs once per server process; the pages share what it returns and
+treat it as read-only. :func:`atlas_or_stop` is how a page asks for the data: if
+the data fail their checks, the page shows why and stops, with no traceback.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,11 @@ from geo.areas import Comparison, compare, load_figures
 from geo.assets import install_static
 from geo.atlas import Atlas, load_atlas
 from geo.config import DATA_DIR
+from geo.errors import DataError
+from geo.text import md_escape
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+FAILED = "The atlas data failed its checks, so nothing can be shown."
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,5 +37,20 @@ def figures() -> tuple[Comparison, ...]:
 
 @st.cache_resource(show_spinner=False)
 def static_files() -> int:
-    """Put Leaflet and the base layers where Streamlit serves them; once per process."""
+    """Put Leaflet, the map's script and the base layers where Streamlit serves them."""
     return len(install_static(STATIC_DIR, DATA_DIR / "base"))
+
+
+def atlas_or_stop() -> tuple[Atlas, tuple[Comparison, ...]]:
+    """The atlas and its area figures, with the static files in place; or an error page.
+
+    On a :class:`~geo.errors.DataError` (or a missing file) the page shows the
+    problem, escaped, and stops the script.
+    """
+    try:
+        static_files()
+        return atlas(), figures()
+    except (DataError, OSError) as exc:
+        st.error(f"{FAILED}\n\n{md_escape(str(exc))}")
+        st.stop()
+        raise  # st.stop() raises; this keeps the type checker honest

@@ -15,18 +15,18 @@ here before it reaches HTML.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
-from geo.atlas import LegendRow, LineView, PlaceView, UnitView
+from geo.atlas import Atlas, LegendRow, LineView, PlaceView, UnitView
 from geo.config import MAP_BOUNDS
+from geo.text import html_text
 
 STATIC_URL = "/app/static"
 BASE_LAYERS = ("land", "lakes", "rivers")
@@ -56,143 +56,94 @@ FOCUS_MAX_ZOOM = 12
 
 
 class _PruneOldFeatureGroups(MacroElement):
-    # streamlit-folium pushes every group it is sent into window.feature_group
-    # and never empties it (upstream issue #247): drop the groups no longer on
-    # the map so the page does not grow with every slider step.
+    # runs in the year's feature group, where streamlit-folium names the map
+    # ``map_div``; see pruneFeatureGroups in web/atlas.js
     _template = Template(
         """{% macro script(this, kwargs) %}
-        window.feature_group = (window.feature_group || []).filter(
-            function (l) { return map_div && map_div.hasLayer(l); });
+        atlasMap.pruneFeatureGroups(typeof map_div === "undefined" ? null : map_div);
         {% endmacro %}"""
     )
 
 
 class _StaticBase(MacroElement):
-    # The base geography is fetched from the static server rather than
-    # embedded: the map script stays small and identical on every run.
     _template = Template(
         """{% macro script(this, kwargs) %}
-        (function (map) {
-          var styles = {{ this.styles }};
-          {{ this.layers }}.forEach(function (name) {
-            fetch("{{ this.url }}/base/" + name + ".geojson")
-              .then(function (r) { return r.json(); })
-              .then(function (data) {
-                styles[name].forEach(function (s) {
-                  var layer = L.geoJSON(data, {
-                    pane: s.pane, interactive: false,
-                    style: function () { return s.style; }
-                  }).addTo(map);
-                  if (s.widths) {
-                    // rivers widen as the map zooms in, so that a border
-                    // drawn on a river still shows the river on both sides
-                    var fit = function () {
-                      var z = map.getZoom(), w = s.widths[0][1];
-                      s.widths.forEach(function (zw) { if (z >= zw[0]) { w = zw[1]; } });
-                      layer.setStyle({weight: w});
-                    };
-                    map.on("zoomend", fit);
-                    fit();
-                  }
-                });
-              });
-          });
-        })({{ this._parent.get_name() }});
+        atlasMap.addBaseLayers({{ this._parent.get_name() }}, {{ this.settings }});
         {% endmacro %}"""
     )
 
-    def __init__(self, layers: Sequence[str], url: str):
+    def __init__(self, layers: Sequence[str], url: str) -> None:
         super().__init__()
-        self.layers = json.dumps(list(layers))
-        self.url = url
-        self.styles = json.dumps(
-            {
-                "land": [
-                    {
-                        "pane": "tilePane",
-                        "style": {
-                            "fillColor": LAND_COLOR,
-                            "fillOpacity": 1,
-                            # no outline: the land is cut along the region's edge
-                            # and the coast shows well enough against the sea
-                            "stroke": False,
-                            "className": "base-land",
-                        },
-                    }
-                ],
-                "lakes": [
-                    {
-                        "pane": "water",
-                        "style": {
-                            "fillColor": SEA_COLOR,
-                            "fillOpacity": 1,
-                            "color": WATER_COLOR,
-                            "weight": 0.8,
-                            "className": "base-lake",
-                        },
-                    }
-                ],
-                "rivers": [
-                    {
-                        "pane": "water",
-                        "style": {
-                            "color": RIVER_CASING_COLOR,
-                            "weight": RIVER_WIDTHS[0][1] + RIVER_CASING_PX,
-                            "opacity": 0.85,
-                            "fill": False,
-                            "className": "base-river-casing",
-                        },
-                        "widths": [[z, w + RIVER_CASING_PX] for z, w in RIVER_WIDTHS],
-                    },
-                    {
-                        "pane": "water",
-                        "style": {
-                            "color": WATER_COLOR,
-                            "weight": RIVER_WIDTHS[0][1],
-                            "opacity": 1,
-                            "fill": False,
-                            "className": "base-river",
-                        },
-                        "widths": [list(zw) for zw in RIVER_WIDTHS],
-                    },
-                ],
-            }
+        self.settings = json.dumps(
+            {"url": url, "layers": list(layers), "sea": SEA_COLOR, "styles": _base_styles()}
         )
 
 
 class _Legend(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
-        (function (map) {
-          var legend = L.control({position: "topright"});
-          legend.onAdd = function () {
-            var div = L.DomUtil.create("div", "atlas-legend");
-            div.innerHTML = {{ this.html }};
-            L.DomEvent.disableClickPropagation(div);
-            return div;
-          };
-          legend.addTo(map);
-        })({{ this._parent.get_name() }});
+        atlasMap.addLegend({{ this._parent.get_name() }}, {{ this.html }});
         {% endmacro %}"""
     )
 
-    def __init__(self, rows: Sequence[LegendRow], title: str):
+    def __init__(self, rows: Sequence[LegendRow], title: str) -> None:
         super().__init__()
         self.html = json.dumps(legend_html(rows, title))
 
 
-def escape_for_template(text: str) -> str:
-    """Escape text for HTML that folium puts inside a JavaScript template literal.
-
-    folium writes tooltip text raw between backticks, so besides HTML the
-    backtick, ``$`` and backslash must not reach the page as themselves.
-
-    Examples
-    --------
-    >>> escape_for_template("<b>`${x}`</b>")
-    '&lt;b&gt;&#96;&#36;{x}&#96;&lt;/b&gt;'
-    """
-    return html.escape(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+def _base_styles() -> dict:
+    # how each base layer is drawn: one or more Leaflet styles per layer
+    return {
+        "land": [
+            {
+                "pane": "tilePane",
+                "style": {
+                    "fillColor": LAND_COLOR,
+                    "fillOpacity": 1,
+                    # no outline: the land is cut along the region's edge
+                    # and the coast shows well enough against the sea
+                    "stroke": False,
+                    "className": "base-land",
+                },
+            }
+        ],
+        "lakes": [
+            {
+                "pane": "water",
+                "style": {
+                    "fillColor": SEA_COLOR,
+                    "fillOpacity": 1,
+                    "color": WATER_COLOR,
+                    "weight": 0.8,
+                    "className": "base-lake",
+                },
+            }
+        ],
+        "rivers": [
+            {
+                "pane": "water",
+                "style": {
+                    "color": RIVER_CASING_COLOR,
+                    "weight": RIVER_WIDTHS[0][1] + RIVER_CASING_PX,
+                    "opacity": 0.85,
+                    "fill": False,
+                    "className": "base-river-casing",
+                },
+                "widths": [[z, w + RIVER_CASING_PX] for z, w in RIVER_WIDTHS],
+            },
+            {
+                "pane": "water",
+                "style": {
+                    "color": WATER_COLOR,
+                    "weight": RIVER_WIDTHS[0][1],
+                    "opacity": 1,
+                    "fill": False,
+                    "className": "base-river",
+                },
+                "widths": [list(zw) for zw in RIVER_WIDTHS],
+            },
+        ],
+    }
 
 
 def legend_html(rows: Sequence[LegendRow], title: str) -> str:
@@ -204,33 +155,19 @@ def legend_html(rows: Sequence[LegendRow], title: str) -> str:
     True
     """
     # a <details> box, so the legend can be folded away when zoomed in close
-    parts = [f"<details open><summary class='atlas-legend-title'>{html.escape(title)}</summary>"]
+    parts = [f"<details open><summary class='atlas-legend-title'>{html_text(title)}</summary>"]
     for row in rows:
         if row.line:
-            dash = f"stroke-dasharray='{html.escape(row.dash)}'" if row.dash else ""
+            dash = f"stroke-dasharray='{html_text(row.dash)}'" if row.dash else ""
             swatch = (
                 "<svg width='26' height='10'><line x1='0' y1='5' x2='26' y2='5' "
-                f"stroke='{html.escape(row.color)}' stroke-width='2.5' {dash}/></svg>"
+                f"stroke='{html_text(row.color)}' stroke-width='2.5' {dash}/></svg>"
             )
         else:
-            swatch = (
-                f"<span class='atlas-swatch' style='background:{html.escape(row.color)}'></span>"
-            )
-        parts.append(f"<div class='atlas-legend-row'>{swatch} {html.escape(row.label)}</div>")
+            swatch = f"<span class='atlas-swatch' style='background:{html_text(row.color)}'></span>"
+        parts.append(f"<div class='atlas-legend-row'>{swatch} {html_text(row.label)}</div>")
     parts.append("</details>")
     return "".join(parts)
-
-
-LEGEND_CSS = f"""
-<style>
-.leaflet-container {{ background: {SEA_COLOR}; }}
-.atlas-legend {{ background: rgba(255,255,255,0.9); padding: 4px 7px; border-radius: 4px;
-  font: 11px/1.35 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }}
-.atlas-legend-title {{ font-weight: 600; margin-top: 2px; cursor: pointer; }}
-.atlas-swatch {{ display: inline-block; width: 14px; height: 12px; opacity: 0.75;
-  border: 1px solid #555; vertical-align: -2px; }}
-</style>
-"""
 
 
 def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) -> folium.Map:
@@ -240,7 +177,7 @@ def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) 
     --------
     >>> m = base_map([LegendRow("China", "#d9534f")])
     >>> [src for _, src in m.default_js]
-    ['/app/static/leaflet/leaflet.js']
+    ['/app/static/leaflet/leaflet.js', '/app/static/atlas/atlas.js']
     """
     m = folium.Map(
         location=CENTER,
@@ -260,9 +197,14 @@ def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) 
     )
     # only Leaflet itself: folium's jQuery, Bootstrap and awesome-markers come
     # from CDNs and nothing here needs them
-    m.default_js = [("leaflet", f"{static_url}/leaflet/leaflet.js")]
-    m.default_css = [("leaflet_css", f"{static_url}/leaflet/leaflet.css")]
-    m.get_root().header.add_child(Element(LEGEND_CSS))
+    m.default_js = [
+        ("leaflet", f"{static_url}/leaflet/leaflet.js"),
+        ("atlas", f"{static_url}/atlas/atlas.js"),
+    ]
+    m.default_css = [
+        ("leaflet_css", f"{static_url}/leaflet/leaflet.css"),
+        ("atlas_css", f"{static_url}/atlas/atlas.css"),
+    ]
     for name, z in PANES:
         folium.map.CustomPane(name, z_index=z, pointer_events=False).add_to(m)
     m.add_child(_StaticBase(BASE_LAYERS, static_url))
@@ -292,6 +234,21 @@ def focus(
     return centre, max(ZOOM, min(FOCUS_MAX_ZOOM, zoom))
 
 
+def unit_focus(atlas: Atlas, unit_id: str | None) -> tuple[tuple[float, float], int] | None:
+    """Centre and zoom for the chosen unit, or None to leave the reader's view alone.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> atlas = load_atlas()
+    >>> unit_focus(atlas, "zhenbao")[1], unit_focus(atlas, "manchuria"), unit_focus(atlas, None)
+    (12, None, None)
+    """
+    if unit_id is None:
+        return None
+    return focus(atlas.unit(unit_id).geometry.bounds, atlas.areas[unit_id])
+
+
 def unit_collection(
     geometries: Mapping[str, dict], views: Iterable[UnitView], selected: str | None = None
 ) -> dict:
@@ -306,25 +263,73 @@ def unit_collection(
     >>> fc["features"][0]["properties"]["name"]
     '&lt;A&gt;'
     """
-    features = []
-    for v in views:
-        features.append(
-            {
-                "type": "Feature",
-                "id": v.id,
-                "geometry": geometries[v.id],
-                "properties": {
-                    "id": v.id,
-                    "name": html.escape(v.name),
-                    "holder": html.escape(v.holder),
-                    "claimants": html.escape(v.claimants) if v.claimants else "none",
-                    "side": v.side,
-                    "color": v.color,
-                    "selected": v.id == selected,
-                },
-            }
+    return _collection(
+        _feature(
+            v.id,
+            geometries[v.id],
+            text={"name": v.name, "holder": v.holder, "claimants": v.claimants or "none"},
+            side=v.side,
+            color=v.color,
+            selected=v.id == selected,
         )
-    return {"type": "FeatureCollection", "features": features}
+        for v in views
+    )
+
+
+def line_collection(lines: Iterable[LineView]) -> dict:
+    """GeoJSON of the year's border and treaty lines; labels are escaped.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> fc = line_collection([LineView("a-b", "A <&> B", LineString([(0, 0), (1, 1)]),
+    ...                                "border", None, 2.0, "#111")])
+    >>> fc["features"][0]["properties"]["label"]
+    'A &lt;&amp;&gt; B'
+    """
+    return _collection(
+        _feature(
+            ln.id,
+            mapping(ln.geometry),
+            text={"label": ln.label},
+            kind=ln.kind,
+            dash=ln.dash,
+            weight=ln.weight,
+            color=ln.color,
+        )
+        for ln in lines
+        if not ln.geometry.is_empty
+    )
+
+
+def place_collection(places: Iterable[PlaceView]) -> dict:
+    """GeoJSON points of the year's places, named in three languages; names are escaped.
+
+    Examples
+    --------
+    >>> fc = place_collection([PlaceView("x", 130.0, 45.0, "<X>", "Икс", "叉")])
+    >>> fc["features"][0]["properties"]["label"]
+    '&lt;X&gt; · Икс · 叉'
+    """
+    return _collection(
+        _feature(
+            p.id,
+            {"type": "Point", "coordinates": [p.lon, p.lat]},
+            text={"label": f"{p.name_en} · {p.name_ru} · {p.name_zh}"},
+        )
+        for p in places
+    )
+
+
+def _feature(feature_id: str, geometry: dict, *, text: Mapping[str, str], **values: object) -> dict:
+    # the one way data reaches the map's HTML: text properties are escaped
+    # here, and the tooltips show them as they are
+    properties = {"id": feature_id, **{k: html_text(v) for k, v in text.items()}, **values}
+    return {"type": "Feature", "id": feature_id, "geometry": geometry, "properties": properties}
+
+
+def _collection(features: Iterable[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
 
 
 def _unit_style(feature: dict) -> dict:
@@ -350,6 +355,10 @@ def _line_style(feature: dict) -> dict:
     if p["dash"]:
         style["dashArray"] = p["dash"]
     return style
+
+
+def _place_style(feature: dict) -> dict:
+    return {"className": f"place place-{feature['properties']['id']}"}
 
 
 def year_layer(
@@ -378,42 +387,31 @@ def year_layer(
                 fields=["name", "holder"], aliases=["", "Held by:"], labels=True, sticky=True
             ),
         ).add_to(fg)
-    if lines:
-        collection = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": mapping(ln.geometry),
-                    "properties": {
-                        "id": ln.id,
-                        "label": html.escape(ln.label),
-                        "kind": ln.kind,
-                        "dash": ln.dash,
-                        "weight": ln.weight,
-                        "color": ln.color,
-                    },
-                }
-                for ln in lines
-                if not ln.geometry.is_empty
-            ],
-        }
+    line_features = line_collection(lines)
+    if line_features["features"]:
         folium.GeoJson(
-            collection, name="lines", style_function=_line_style, interactive=False, pane="borders"
+            line_features,
+            name="lines",
+            style_function=_line_style,
+            interactive=False,
+            pane="borders",
         ).add_to(fg)
-    for p in places:
-        label = escape_for_template(f"{p.name_en} · {p.name_ru} · {p.name_zh}")
-        folium.CircleMarker(
-            location=(p.lat, p.lon),
-            radius=4,
-            color="#222222",
-            weight=1,
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=1,
+    place_features = place_collection(places)
+    if place_features["features"]:
+        folium.GeoJson(
+            place_features,
+            name="places",
+            marker=folium.CircleMarker(
+                radius=4,
+                color="#222222",
+                weight=1,
+                fill=True,
+                fill_color="#ffffff",
+                fill_opacity=1,
+            ),
+            style_function=_place_style,
             pane="places",
-            class_name=f"place place-{p.id}",
-            tooltip=folium.Tooltip(label),
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         ).add_to(fg)
     fg.add_child(_PruneOldFeatureGroups())
     return fg

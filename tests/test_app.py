@@ -126,7 +126,7 @@ def text_of(at: AppTest, key: str) -> str:
 
 
 def subheaders_in(at: AppTest, key: str) -> list[str]:
-    return [s.value for s in at.get_by_key(key).subheader]
+    return [unescape(s.value) for s in at.get_by_key(key).subheader]
 
 
 def warnings(at: AppTest) -> list[str]:
@@ -171,7 +171,7 @@ def test_status_quo_note(app: AppTest):
         if s["kind"] == "status_quo" and s["start"] <= 1700 <= s["end"]
     )
     assert span["note"].startswith("The border set in 1689 holds until 1858")
-    notes = [i.value for i in at.get_by_key("passage").info]
+    notes = [unescape(i.value) for i in at.get_by_key("passage").info]
     assert notes == [span["note"]]
     assert subheaders_in(at, "passage") == ["Initial contact"]
 
@@ -189,8 +189,11 @@ def test_base_map_is_constant(app: AppTest):
     assert before["script"] == after["script"]
     assert before["feature_group"] != after["feature_group"]
     # Leaflet is self-hosted, nothing from a CDN
-    assert after["js_links"] == ["/app/static/leaflet/leaflet.js"]
-    assert after["css_links"] == ["/app/static/leaflet/leaflet.css"]
+    assert after["js_links"] == ["/app/static/leaflet/leaflet.js", "/app/static/atlas/atlas.js"]
+    assert after["css_links"] == [
+        "/app/static/leaflet/leaflet.css",
+        "/app/static/atlas/atlas.css",
+    ]
 
 
 def test_download_button_follows_year(app: AppTest):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.assets import BASE_FILES, install_static, leaflet_dir
+from geo.assets import BASE_FILES, WEB_DIR, WEB_FILES, install_static, leaflet_dir
 from geo.sources import FileSource, catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +48,7 @@ def test_install_static_copies_leaflet_and_base_layers(tmp_path, base):
         {"leaflet/leaflet.js", "leaflet/leaflet.css"}
         | {f"leaflet/images/{name}" for name in LEAFLET_IMAGES}
         | {f"base/{name}" for name in BASE_FILES}
+        | {f"atlas/{name}" for name in WEB_FILES}
     )
     assert _tree(static) == expected
     assert {p.relative_to(static).as_posix() for p in written} == expected
@@ -58,6 +59,8 @@ def test_install_static_copies_leaflet_and_base_layers(tmp_path, base):
     for name in BASE_FILES:
         assert (static / "base" / name).read_bytes() == (base / name).read_bytes()
         assert json.loads((static / "base" / name).read_text())["type"] == "FeatureCollection"
+    for name in WEB_FILES:
+        assert (static / "atlas" / name).read_bytes() == (WEB_DIR / name).read_bytes()
 
 
 def test_install_static_is_idempotent(tmp_path, base):

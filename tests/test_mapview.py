@@ -10,15 +10,18 @@ import pytest
 from shapely.geometry import LineString, MultiLineString, box, mapping
 
 from geo.atlas import LegendRow, LineView, PlaceView, UnitView
+from geo.config import REPO
 from geo.mapview import (
     BORDER_COLOR,
     base_map,
+    place_collection,
     legend_html,
     unit_collection,
     year_layer,
 )
 
 EVIL = "<script>alert(1)</script>"
+WEB_JS = (REPO / "geo" / "web" / "atlas.js").read_text(encoding="utf-8")
 GEOMETRIES = {
     "a": mapping(box(120, 45, 121, 46)),
     "b": mapping(box(121, 45, 122, 46)),
@@ -95,10 +98,16 @@ def base():
     return m, m.get_root().render()
 
 
-def test_base_map_loads_only_leaflet_from_the_static_server(base):
+def test_base_map_loads_only_leaflet_and_its_own_files_from_the_static_server(base):
     m, _ = base
-    assert [url for _, url in m.default_js] == ["/app/static/leaflet/leaflet.js"]
-    assert [url for _, url in m.default_css] == ["/app/static/leaflet/leaflet.css"]
+    assert [url for _, url in m.default_js] == [
+        "/app/static/leaflet/leaflet.js",
+        "/app/static/atlas/atlas.js",
+    ]
+    assert [url for _, url in m.default_css] == [
+        "/app/static/leaflet/leaflet.css",
+        "/app/static/atlas/atlas.css",
+    ]
     for _, url in [*m.default_js, *m.default_css]:
         assert "http" not in url
 
@@ -117,9 +126,12 @@ def test_rendered_base_map_has_no_cdn_script_or_stylesheet(base):
 
 def test_base_map_fetches_base_layers_from_the_static_server(base):
     _, page = base
-    assert '"/app/static/base/" + name + ".geojson"' in page
-    for layer in ("land", "lakes", "rivers"):
-        assert f'"{layer}"' in page
+    call = re.search(r"atlasMap\.addBaseLayers\(map_\w+, (\{.*\})\);", page)
+    settings = json.loads(call.group(1))
+    assert settings["url"] == "/app/static"
+    assert settings["layers"] == ["land", "lakes", "rivers"]
+    assert set(settings["styles"]) == {"land", "lakes", "rivers"}
+    assert '"/base/" + name + ".geojson"' in WEB_JS
 
 
 def test_base_map_legend_is_escaped(base):
@@ -130,7 +142,10 @@ def test_base_map_legend_is_escaped(base):
 
 def test_base_map_static_url_is_configurable():
     m = base_map([], static_url="/elsewhere")
-    assert [url for _, url in m.default_js] == ["/elsewhere/leaflet/leaflet.js"]
+    assert [url for _, url in m.default_js] == [
+        "/elsewhere/leaflet/leaflet.js",
+        "/elsewhere/atlas/atlas.js",
+    ]
     assert "/app/static" not in m.get_root().render()
 
 
@@ -167,20 +182,31 @@ def test_year_layer_draws_the_border_lines(layer_page):
 
 
 def test_year_layer_prunes_old_feature_groups(layer_page):
-    assert "window.feature_group = (window.feature_group || []).filter(" in layer_page
-    assert "hasLayer(l)" in layer_page
+    assert "atlasMap.pruneFeatureGroups(" in layer_page
+    assert "window.feature_group = (window.feature_group || []).filter(" in WEB_JS
+    assert "map.hasLayer(l)" in WEB_JS
 
 
 def test_year_layer_escapes_data_in_the_page(layer_page):
     assert "<script>alert(1)" not in layer_page
-    assert "Aigun &lt;script&gt;" in layer_page
+    # folium writes the escaped text as JSON, with & as \u0026
+    assert "Aigun \\u0026lt;script\\u0026gt;" in layer_page
     assert "place place-aigun" in layer_page
+
+
+def test_places_and_territories_share_one_escaping_path():
+    places = place_collection([PlaceView("x", 1.0, 2.0, EVIL, "<ru>", "<zh>")])
+    units = unit_collection(GEOMETRIES, VIEWS[:1])
+    assert places["features"][0]["properties"]["label"] == (
+        "&lt;script&gt;alert(1)&lt;/script&gt; · &lt;ru&gt; · &lt;zh&gt;"
+    )
+    assert units["features"][0]["properties"]["name"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def test_year_layer_without_units_or_lines_still_prunes():
     page = _render(year_layer({"type": "FeatureCollection", "features": []}, [], []))
     assert "territory territory-" not in page
-    assert "window.feature_group = (window.feature_group || []).filter(" in page
+    assert "atlasMap.pruneFeatureGroups(" in page
 
 
 def test_a_place_name_cannot_break_out_of_the_tooltip_script():
@@ -189,5 +215,10 @@ def test_a_place_name_cannot_break_out_of_the_tooltip_script():
     m = folium.Map(tiles=None)
     fg.add_to(m)
     page = m.get_root().render()
-    assert "alert(1)" in page and "`;alert(1);`" not in page
-    assert "${alert(2)}" not in page
+    # the names travel as JSON data, never inside a template literal
+    assert "bindTooltip(`" not in page and "`;alert(1);`" not in page.split("addData")[0]
+    data = re.search(r"_add\((\{.*\})\);", page).group(1)
+    assert (
+        json.loads(data)["features"][0]["properties"]["label"]
+        == "a`;alert(1);` · ${alert(2)} · \\`"
+    )

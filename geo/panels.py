@@ -1,0 +1,161 @@
+"""The passage panel and the context panel, as records of Markdown already escaped.
+
+The app only lays these records out; everything they say is made here, from
+the :class:`~geo.atlas.YearView` and :class:`~geo.atlas.UnitContext`, with
+every string from the data passed through :func:`~geo.text.md_escape`. So the
+panels can be tested without Streamlit, and no data reaches the page raw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from geo.areas import Comparison, figures_for
+from geo.atlas import Atlas, UnitContext, YearView, unit_context
+from geo.events import Event
+from geo.passages import breadcrumb
+from geo.text import km2, md_escape, span_label, with_unit
+
+
+@dataclass(frozen=True)
+class PassagePanel:
+    """What the passage column shows for a year; every field is escaped Markdown."""
+
+    trail: str
+    heading: str
+    status_note: str
+    after_snapshot: str
+    paragraphs: tuple[str, ...]
+    main_article: str
+    events: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """A passage about a unit, shown folded under its heading."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContextPanel:
+    """What the context panel shows about the chosen unit; every field is escaped Markdown."""
+
+    heading: str
+    names: str
+    holding: str
+    facts: str
+    note: str
+    published: str
+    history: str
+    events: str
+    sections_title: str
+    sections: tuple[SectionText, ...]
+
+
+def passage_panel(atlas: Atlas, view: YearView) -> PassagePanel:
+    """The passage of the article that narrates the year, with the year's events.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas, year_view
+    >>> atlas = load_atlas()
+    >>> panel = passage_panel(atlas, year_view(atlas, 1860))
+    >>> panel.events.splitlines()[0]
+    '**In 1860**'
+    """
+    passage = view.passage
+    trail = breadcrumb(atlas.article, passage.section)
+    after = ""
+    if passage.after_snapshot:
+        after = (
+            f"The article was captured in early {atlas.article.snapshot_date.year}: it cannot "
+            f"know what happened later, in {view.year}. The map follows the later record."
+        )
+    note = passage.span.note if passage.span.kind == "status_quo" and passage.span.note else ""
+    main = passage.section.main_article
+    return PassagePanel(
+        trail=md_escape(" › ".join(trail[:-1])) if len(trail) > 1 else "",
+        heading=md_escape(passage.section.heading),
+        status_note=md_escape(note),
+        after_snapshot=after,
+        paragraphs=tuple(md_escape(p) for p in passage.section.text),
+        main_article=f"Main article: {md_escape(main)}" if main else "",
+        events=_event_list(f"**In {view.year}**", view.events, "%-d %b"),
+        attribution=md_escape(atlas.article.attribution),
+    )
+
+
+def context_panel(
+    atlas: Atlas, figures: Iterable[Comparison], unit_id: str, year: int
+) -> ContextPanel:
+    """Names, holder, area, published figures, history, events and passages of one unit.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> panel = context_panel(load_atlas(), (), "primorye", 1861)
+    >>> panel.holding
+    '**In 1861:** held by **Russian Empire**; no rival claim.'
+    """
+    ctx = unit_context(atlas, unit_id, year)
+    claim = f"also claimed by {', '.join(ctx.claimants)}" if ctx.claimants else "no rival claim"
+    facts = f"**Area:** {km2(ctx.area_km2)} (equal-area projection)"
+    if ctx.groups:
+        facts += f" · **Part of:** {md_escape(', '.join(ctx.groups))}"
+    return ContextPanel(
+        heading=md_escape(ctx.name_en),
+        names=f"Russian: {md_escape(ctx.name_ru)} · Chinese: {md_escape(ctx.name_zh)}",
+        holding=f"**In {year}:** held by **{md_escape(ctx.holder)}**; {md_escape(claim)}.",
+        facts=facts,
+        note=md_escape(ctx.note),
+        published=_published(figures_for(tuple(figures), unit_id)),
+        history=_history(ctx, year),
+        events=_event_list("**Events**", ctx.events, "%-d %b %Y"),
+        sections_title="**Passages about it**" if ctx.sections else "",
+        sections=tuple(
+            SectionText(md_escape(s.heading), tuple(md_escape(p) for p in s.text))
+            for s in ctx.sections
+        ),
+    )
+
+
+def _event_list(title: str, events: Iterable[Event], date_format: str) -> str:
+    rows = [f"- {_day(e.date, date_format)}: {md_escape(e.title)}" for e in events]
+    return "\n".join([title, "", *rows]) if rows else ""
+
+
+def _day(on: date, date_format: str) -> str:
+    return f"{on:{date_format}}"
+
+
+def _published(comparisons: Iterable[Comparison]) -> str:
+    rows = []
+    for c in comparisons:
+        record = md_escape(with_unit(c.figure.published, "km²"))
+        text = (
+            f"- {md_escape(c.figure.label)}: **{record}** "
+            f"({md_escape(c.figure.source)}); the atlas: {km2(c.computed_km2)}"
+        )
+        if not c.within:
+            text += f", {c.verdict}: see the Areas page"
+        rows.append(text)
+    return "\n".join(["**Published areas that count it**", "", *rows]) if rows else ""
+
+
+def _history(ctx: UnitContext, year: int) -> str:
+    rows = []
+    for row in ctx.history:
+        text = f"{span_label(row.start, row.end)}: **{md_escape(row.holder)}**"
+        if row.event:
+            text += f" — {md_escape(row.event)}"
+        if row.claimants:
+            text += f" (claimed by {md_escape(row.claimants)})"
+        if row.current:
+            text += f" ◀ in {year}"
+        rows.append(f"- {text}")
+    return "\n".join(["**History of control**", "", *rows])

@@ -1,0 +1,133 @@
+"""The map page's session state: its keys, the first view from a link, and map clicks.
+
+Streamlit keeps a reader's state in ``st.session_state`` under the keys of
+:data:`KEYS`; the functions here decide what goes under them and take plain
+values, so they run without Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, MutableMapping
+from dataclasses import dataclass
+
+from geo.params import parse_unit, parse_year
+
+DEFAULT_YEAR = 1860
+
+
+@dataclass(frozen=True)
+class SessionKeys:
+    """The names of the map page's widgets and session-state entries."""
+
+    year: str = "year"
+    selected: str = "selected"
+    map: str = "map"
+    jump: str = "jump"
+    notices: str = "notices"
+    last_click: str = "last_click"
+    download: str = "download"
+
+
+KEYS = SessionKeys()
+
+
+@dataclass(frozen=True)
+class FirstView:
+    """The year and territory a shared link opens on, with a notice for each bad value."""
+
+    year: int
+    selected: str | None
+    notices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Click:
+    """A click on the map, decoded: the territory, and what tells one click from the next."""
+
+    unit: str | None
+    key: tuple[str | None, int | None]
+
+
+def first_view(
+    params: Mapping[str, str], first: int, last: int, unit_ids: Collection[str]
+) -> FirstView:
+    """The first view of a session, from the link's ``year`` and ``unit`` parameters.
+
+    Examples
+    --------
+    >>> first_view({"year": "3000", "unit": "tuva"}, 1640, 2026, {"tuva"})
+    FirstView(year=2026, selected='tuva', notices=('The atlas ends in 2026; showing 2026 instead of 3000.',))
+    """  # noqa: E501
+    year = parse_year(params.get("year"), first, last, DEFAULT_YEAR)
+    unit = parse_unit(params.get("unit"), unit_ids)
+    notices = tuple(n for n in (year.notice, unit.notice) if n)
+    return FirstView(year=int(year.value), selected=unit.value, notices=notices)
+
+
+def decode_click(map_value: Mapping | None) -> Click:
+    """The territory a map click chose, from the value ``st_folium`` returns.
+
+    The click counter is part of the key, so that clicking the same territory
+    again, after choosing another in the list, still counts as a new click.
+
+    Examples
+    --------
+    >>> decode_click({"last_active_drawing": {"properties": {"id": "tuva"}},
+    ...               "last_object_clicked_count": 3})
+    Click(unit='tuva', key=('tuva', 3))
+    >>> decode_click(None)
+    Click(unit=None, key=(None, None))
+    """
+    value = map_value or {}
+    drawing = value.get("last_active_drawing") or {}
+    unit = (drawing.get("properties") or {}).get("id")
+    return Click(unit=unit, key=(unit, value.get("last_object_clicked_count")))
+
+
+def clicked_unit(click: Click, last_key: object, unit_ids: Collection[str]) -> str | None:
+    """The unit a click selects, or None when it is not a new click on a known unit.
+
+    Examples
+    --------
+    >>> c = Click("tuva", ("tuva", 1))
+    >>> clicked_unit(c, None, {"tuva"}), clicked_unit(c, ("tuva", 1), {"tuva"})
+    ('tuva', None)
+    """
+    if click.unit and click.key != last_key and click.unit in unit_ids:
+        return click.unit
+    return None
+
+
+def jump_to_pill(state: MutableMapping) -> None:
+    """Move the year to the change-year pill just chosen, and clear the pill.
+
+    It runs as the pill's callback, before the rerun, so the slider can still
+    be moved; clearing the pill keeps it from staying lit once the slider moves on.
+
+    Examples
+    --------
+    >>> state = {"year": 1700, "jump": 1858}
+    >>> jump_to_pill(state)
+    >>> state
+    {'year': 1858, 'jump': None}
+    """
+    if state.get(KEYS.jump):
+        state[KEYS.year] = state[KEYS.jump]
+    state[KEYS.jump] = None
+
+
+def write_link(params: MutableMapping, year: int, selected: str | None) -> None:
+    """Write the view into the link's parameters, so that it can be shared.
+
+    Examples
+    --------
+    >>> params = {"unit": "tuva"}
+    >>> write_link(params, 1900, None)
+    >>> params
+    {'year': '1900'}
+    """
+    params["year"] = str(year)
+    if selected:
+        params["unit"] = selected
+    elif "unit" in params:
+        del params["unit"]
