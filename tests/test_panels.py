@@ -1,0 +1,99 @@
+"""Tests of geo.panels: the passage and context panels, as escaped Markdown, without Streamlit."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from geo.atlas import year_view
+from geo.panels import ContextPanel, PassagePanel, context_panel, passage_panel
+
+EVIL = "*bold* [link](https://example.com) <b>x</b> ![img](//host/x.png)"
+_UNESCAPED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
+
+
+def _texts(panel: PassagePanel | ContextPanel) -> list[str]:
+    out = []
+    for field in dataclasses.fields(panel):
+        value = getattr(panel, field.name)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                out += [item] if isinstance(item, str) else [item.heading, *item.paragraphs]
+    return out
+
+
+@pytest.fixture
+def evil_atlas(atlas):
+    """The atlas with markup in the data the panels show."""
+    units = tuple(
+        dataclasses.replace(u, name_en=EVIL, name_ru=EVIL, note=EVIL) for u in atlas.units
+    )
+    holders = {k: dataclasses.replace(h, name_en=EVIL) for k, h in atlas.holders.items()}
+    sections = tuple(
+        dataclasses.replace(s, heading=EVIL, text=(EVIL,)) for s in atlas.article.sections
+    )
+    article = dataclasses.replace(atlas.article, sections=sections, attribution=EVIL)
+    return dataclasses.replace(atlas, units=units, holders=holders, article=article)
+
+
+def test_passage_panel_of_1860_narrates_the_year_with_its_events(atlas):
+    panel = passage_panel(atlas, year_view(atlas, 1860))
+    assert panel.heading == "Russian encroachment"
+    assert panel.events.startswith("**In 1860**")
+    assert "Convention of Peking" in panel.events
+    assert panel.status_note == "" and panel.after_snapshot == ""
+    assert "CC BY\\-SA" in panel.attribution
+
+
+def test_passage_panel_of_a_quiet_year_carries_the_status_quo_note(atlas):
+    panel = passage_panel(atlas, year_view(atlas, 1700))
+    assert panel.status_note.startswith("The border set in 1689 holds until 1858")
+    assert panel.events == ""
+
+
+def test_passage_panel_after_the_snapshot_says_so(atlas):
+    panel = passage_panel(atlas, year_view(atlas, 2009))
+    assert panel.after_snapshot.startswith("The article was captured in early 2007")
+    assert "2009" in panel.after_snapshot
+
+
+def test_context_panel_gives_names_holding_history_and_passages(atlas):
+    panel = context_panel(atlas, (), "amur_left_bank", 1858)
+    assert panel.heading == "Left bank of the Amur \\(Priamurye\\)"
+    assert panel.names.startswith("Russian: ") and "Chinese: " in panel.names
+    assert panel.holding == "**In 1858:** held by **Russian Empire**; also claimed by Qing dynasty."
+    assert panel.history.startswith("**History of control**")
+    assert panel.history.count("◀ in 1858") == 1
+    assert panel.sections and panel.sections_title == "**Passages about it**"
+    assert panel.published == ""
+
+
+def test_context_panel_lists_the_published_areas_that_count_the_unit(atlas):
+    from geo.areas import compare, load_figures
+    from geo.config import DATA_DIR
+
+    figures = compare(load_figures(DATA_DIR / "areas.json", atlas.unit_ids), atlas.areas)
+    panel = context_panel(atlas, figures, "heixiazi_east", 2009)
+    assert panel.published.startswith("**Published areas that count it**")
+    assert "short of the record: see the Areas page" in panel.published
+
+
+@pytest.mark.parametrize("year", [1700, 1860, 2009])
+def test_passage_panel_escapes_every_string_from_the_data(evil_atlas, year):
+    panel = passage_panel(evil_atlas, year_view(evil_atlas, year))
+    texts = _texts(panel)
+    assert any("\\*bold\\*" in t for t in texts)
+    for text in texts:
+        assert "<b>" not in text and not _UNESCAPED_LINK.search(text), text
+
+
+def test_context_panel_escapes_every_string_from_the_data(evil_atlas):
+    panel = context_panel(evil_atlas, (), "primorye", 1861)
+    texts = _texts(panel)
+    assert panel.heading.startswith("\\*bold\\*")
+    for text in texts:
+        assert "<b>" not in text and not _UNESCAPED_LINK.search(text), text
