@@ -19,6 +19,7 @@ st.set_page_config(
 atlas, figures = loaders.atlas_or_stop()
 
 state = st.session_state
+SHOW = {"markdown": st.markdown, "caption": st.caption, "info": st.info, "warning": st.warning}
 if KEYS.year not in state:  # a shared link sets the first view only
     first = first_view(st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
     state[KEYS.year], state[KEYS.selected] = first.year, first.selected
@@ -90,13 +91,8 @@ with col_text, st.container(key="passage"):
     passage = passage_panel(atlas, view)
     st.caption(passage.trail)
     st.subheader(passage.heading, anchor=False)
-    for box, text in ((st.info, passage.status_note), (st.warning, passage.after_snapshot)):
-        if text:
-            box(text)
-    for block in (*passage.paragraphs, passage.events):
-        st.markdown(block)
-    st.caption(passage.main_article)
-    st.caption(passage.attribution)
+    for style, text in passage.blocks():
+        SHOW[style](text)
 
 with st.container(key="context"):
     if not selected:
@@ -104,11 +100,8 @@ with st.container(key="context"):
     else:
         ctx = context_panel(atlas, figures, selected, year)
         st.subheader(ctx.heading, anchor=False)
-        for block in (ctx.names, ctx.holding, ctx.facts):
-            st.markdown(block)
-        st.caption(ctx.note)
-        for block in (ctx.published, ctx.history, ctx.events, ctx.sections_title):
-            st.markdown(block)
+        for style, text in ctx.blocks():
+            SHOW[style](text)
         for section in ctx.sections:
             with st.expander(section.heading):
                 for paragraph in section.paragraphs:

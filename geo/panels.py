@@ -32,6 +32,21 @@ class PassagePanel:
     events: str
     attribution: str
 
+    def blocks(self) -> tuple[tuple[str, str], ...]:
+        """The body below the heading, in order, as ``(style, text)``; empty ones left out.
+
+        The style is the Streamlit element that shows it: ``markdown``,
+        ``caption``, ``info`` or ``warning``.
+        """
+        return _present(
+            ("info", self.status_note),
+            ("warning", self.after_snapshot),
+            *(("markdown", p) for p in self.paragraphs),
+            ("markdown", self.events),
+            ("caption", self.main_article),
+            ("caption", self.attribution),
+        )
+
 
 @dataclass(frozen=True)
 class SectionText:
@@ -55,6 +70,22 @@ class ContextPanel:
     events: str
     sections_title: str
     sections: tuple[SectionText, ...]
+
+    def blocks(self) -> tuple[tuple[str, str], ...]:
+        """The body below the heading, before the passages, as ``(style, text)``.
+
+        Empty ones are left out, since an empty element still takes up space.
+        """
+        return _present(
+            ("markdown", self.names),
+            ("markdown", self.holding),
+            ("markdown", self.facts),
+            ("caption", self.note),
+            ("markdown", self.published),
+            ("markdown", self.history),
+            ("markdown", self.events),
+            ("markdown", self.sections_title),
+        )
 
 
 def passage_panel(atlas: Atlas, view: YearView) -> PassagePanel:
@@ -122,6 +153,10 @@ def context_panel(
             for s in ctx.sections
         ),
     )
+
+
+def _present(*blocks: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple((style, text) for style, text in blocks if text)
 
 
 def _event_list(title: str, events: Iterable[Event], date_format: str) -> str:

@@ -97,3 +97,13 @@ def test_context_panel_escapes_every_string_from_the_data(evil_atlas):
     assert panel.heading.startswith("\\*bold\\*")
     for text in texts:
         assert "<b>" not in text and not _UNESCAPED_LINK.search(text), text
+
+
+def test_panel_blocks_leave_out_empty_text_and_keep_the_order(atlas):
+    passage = passage_panel(atlas, year_view(atlas, 1700))
+    styles = [style for style, _ in passage.blocks()]
+    assert styles[0] == "info" and styles[-1] == "caption"
+    assert all(text for _, text in passage.blocks())
+    context = context_panel(atlas, (), "zhenbao", 1969)
+    assert [text for _, text in context.blocks()][:2] == [context.names, context.holding]
+    assert all(style in {"markdown", "caption"} for style, _ in context.blocks())
