@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from geo.dataio import read_json
+from geo.dataio import check_shape, item_label, read_json
 from geo.errors import DataError
 from geo.periods import Holder, Period
-
-FIGURE_KEYS = ("id", "label", "units", "published", "low", "high", "source", "tolerance")
 
 
 @dataclass(frozen=True)
@@ -77,28 +75,44 @@ class Transfer:
 def load_figures(path: Path, unit_ids: Sequence[str]) -> tuple[Figure, ...]:
     """Read ``areas.json``; every figure must name known units and a range.
 
+    Parameters
+    ----------
+    path : Path
+        The file; its shape is that of ``geo/schemas/areas.schema.json``.
+    unit_ids : Sequence[str]
+        The ids of the units of ``territories.geojson``.
+
+    Returns
+    -------
+    tuple of Figure
+        In file order.
+
     Raises
     ------
     DataError
-        Naming the file, the figure and the reason.
+        Naming the file, the figure and the reason: a file without the schema's
+        shape (a missing key, no units, a bound that is not a number above 0, a
+        deviation that is not text), an unknown unit, or a low above the high.
+
+    Examples
+    --------
+    >>> from geo.config import DATA_DIR
+    >>> from geo.territories import load_units
+    >>> ids = [u.id for u in load_units(DATA_DIR / "territories.geojson")]
+    >>> load_figures(DATA_DIR / "areas.json", ids)[0].label
+    'Aigun cession (left bank of the Amur)'
     """
     doc = read_json(path)
+    check_shape(path, doc, "areas")
     known = set(unit_ids)
     out = []
-    for i, f in enumerate(doc.get("figures", [])):
-        where = f"figures[{i}] ({f.get('id')})"
-        missing = [k for k in FIGURE_KEYS if k not in f]
-        if missing:
-            raise DataError(path, where, f"missing {missing}")
+    for i, f in enumerate(doc["figures"]):
+        where = item_label("figures", i, f)
         unknown = [u for u in f["units"] if u not in known]
-        if unknown or not f["units"]:
-            raise DataError(path, where, f"unknown or no units {unknown}")
-        if not all(isinstance(f[k], int | float) for k in ("low", "high")):
-            raise DataError(path, where, "low and high must be numbers")
-        if not 0 < f["low"] <= f["high"]:
+        if unknown:
+            raise DataError(path, where, f"unknown units {unknown}")
+        if f["low"] > f["high"]:
             raise DataError(path, where, "needs 0 < low <= high")
-        if not isinstance(f.get("deviation", ""), str):
-            raise DataError(path, where, "deviation must be text")
         out.append(
             Figure(
                 f["id"],

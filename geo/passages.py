@@ -11,7 +11,6 @@ Nothing here imports streamlit, so the app, the tests and scripts share it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,19 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from geo.config import FIRST_YEAR
+from geo.dataio import check_shape, item_label, parse_iso_date, read_json
 from geo.errors import DataError
 
 LAST_YEAR = 2100
-SPAN_KINDS = ("narrated", "status_quo")
-LEVELS = (1, 2, 3)
-TOP_KEYS = ("title", "source", "license", "attribution", "snapshot_date", "note", "sections")
-SOURCE_KEYS = ("article", "publisher", "file")
-SECTION_KEYS = ("id", "heading", "level", "parent", "text", "spans", "units")
-SPAN_KEYS = ("start", "end", "kind", "note")
 
 # "1660s" counts as 1660: a decade is still a year the passage points at.
 _YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -146,13 +139,15 @@ def load_article(path: str | Path) -> Article:
     ------
     DataError
         Naming the file, the section (or key) and the reason: unreadable file or bad JSON,
-        missing or mistyped keys, duplicate id, unknown parent, impossible level, unknown
-        span kind, overlapping spans, or a year between ``FIRST_YEAR`` and
-        ``LAST_YEAR`` that no span covers.
+        a shape other than that of ``geo/schemas/sections.schema.json`` (missing or
+        mistyped keys, impossible level, unknown span kind), a snapshot date that does
+        not exist, a span that ends before it starts, a quiet span without a note,
+        duplicate id, unknown parent, overlapping spans, or a year between
+        ``FIRST_YEAR`` and ``LAST_YEAR`` that no span covers.
 
     Examples
     --------
-    >>> import tempfile
+    >>> import json, tempfile
     >>> span = {"start": 1640, "end": None, "kind": "narrated", "note": None}
     >>> section = {"id": "only", "heading": "Only", "level": 2, "parent": None,
     ...            "text": ["Text."], "spans": [span], "units": []}
@@ -169,33 +164,16 @@ def load_article(path: str | Path) -> Article:
     Span(start=1640, end=None, kind='narrated', note=None)
     """
     file = str(path)
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DataError(file, "file", f"cannot read: {exc.strerror or exc}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(file, "JSON", f"not valid JSON: {exc}") from exc
-    if not isinstance(raw, Mapping):
-        raise DataError(file, "top level", "expected a JSON object")
-    for key in TOP_KEYS:
-        if key not in raw:
-            raise DataError(file, "top level", f"missing key {key!r}")
-    for key in ("title", "license", "attribution", "note"):
-        _require_str(raw[key], file, f"key {key!r}")
-    try:
-        snapshot = date.fromisoformat(_require_str(raw["snapshot_date"], file, "snapshot_date"))
-    except ValueError as exc:
-        raise DataError(file, "snapshot_date", "expected an ISO date YYYY-MM-DD") from exc
-    source = _parse_source(raw["source"], file)
-    if not isinstance(raw["sections"], list) or not raw["sections"]:
-        raise DataError(file, "sections", "expected a non-empty list")
-
+    raw = read_json(path)
+    check_shape(file, raw, "sections")
+    snapshot = parse_iso_date(file, "snapshot_date", raw["snapshot_date"], "snapshot_date")
+    source = raw["source"]
     sections = tuple(_parse_section(item, i, file) for i, item in enumerate(raw["sections"]))
     _check_tree(sections, file)
     _check_coverage(sections, file)
     return Article(
         title=raw["title"],
-        source=source,
+        source=f'"{source["article"]}", {source["publisher"]} (seed file {source["file"]})',
         license=raw["license"],
         attribution=raw["attribution"],
         snapshot_date=snapshot,
@@ -279,102 +257,38 @@ def after_snapshot(article: Article, on: date) -> bool:
     return on > article.snapshot_date
 
 
-def _require_str(value: Any, file: str, feature: str, *, empty_ok: bool = False) -> str:
-    if not isinstance(value, str) or (not empty_ok and not value.strip()):
-        raise DataError(file, feature, "expected a non-empty string")
-    return value
-
-
-def _require_int(value: Any, file: str, feature: str) -> int:
-    # bool is an int subclass, and `true` as a year is always a mistake.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DataError(file, feature, f"expected an integer year, got {value!r}")
-    return value
-
-
-def _parse_source(value: Any, file: str) -> str:
-    if not isinstance(value, Mapping):
-        raise DataError(file, "source", "expected an object with " + ", ".join(SOURCE_KEYS))
-    for key in SOURCE_KEYS:
-        _require_str(value.get(key), file, f"source.{key}")
-    return f'"{value["article"]}", {value["publisher"]} (seed file {value["file"]})'
-
-
-def _parse_section(item: Any, index: int, file: str) -> Section:
-    where = f"sections[{index}]"
-    if not isinstance(item, Mapping):
-        raise DataError(file, where, "expected a JSON object")
-    if isinstance(item.get("id"), str) and item["id"]:
-        where = f"section {item['id']!r}"
-    for key in SECTION_KEYS:
-        if key not in item:
-            raise DataError(file, where, f"missing key {key!r}")
-    section_id = _require_str(item["id"], file, where)
-    if not _SLUG_RE.match(section_id):
-        raise DataError(file, where, "id must be a lowercase slug like 'initial-contact'")
-    heading = _require_str(item["heading"], file, f"{where} heading")
-    level = item["level"]
-    if isinstance(level, bool) or level not in LEVELS:
-        raise DataError(file, where, f"level must be one of {LEVELS}, got {level!r}")
-    parent = item["parent"]
-    if parent is not None:
-        _require_str(parent, file, f"{where} parent")
-
-    text = item["text"]
-    if not isinstance(text, list) or not all(isinstance(p, str) and p.strip() for p in text):
-        raise DataError(file, where, "text must be a list of non-empty strings")
-    spans_raw = item["spans"]
-    if not isinstance(spans_raw, list):
-        raise DataError(file, where, "spans must be a list")
-    spans = tuple(_parse_span(s, f"{where} span {i}", file) for i, s in enumerate(spans_raw))
-    if spans and not text:
+def _parse_section(item: Mapping[str, Any], index: int, file: str) -> Section:
+    # the schema has checked every key and type; what is left spans several keys
+    where = item_label("sections", index, item)
+    spans = tuple(_parse_span(span, i, where, file) for i, span in enumerate(item["spans"]))
+    if spans and not item["text"]:
         raise DataError(file, where, "a section without text cannot stand for any years")
-
-    units = item["units"]
-    if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
-        raise DataError(file, where, "units must be a list of unit ids")
-    if len(set(units)) != len(units):
-        raise DataError(file, where, "units lists an id twice")
-
-    main_article = item.get("main_article")
-    if main_article is not None:
-        _require_str(main_article, file, f"{where} main_article")
-    caption = item.get("caption")
-    if caption is not None:
-        _require_str(caption, file, f"{where} caption")
     return Section(
-        id=section_id,
-        heading=heading,
-        level=level,
-        parent=parent,
-        text=tuple(text),
+        id=item["id"],
+        heading=item["heading"],
+        # a schema "integer" is also 2.0 or 1800.0
+        level=int(item["level"]),
+        parent=item["parent"],
+        text=tuple(item["text"]),
         spans=spans,
-        units=tuple(units),
-        main_article=main_article,
-        caption=caption,
+        units=tuple(item["units"]),
+        main_article=item.get("main_article"),
+        caption=item.get("caption"),
     )
 
 
-def _parse_span(item: Any, where: str, file: str) -> Span:
-    if not isinstance(item, Mapping):
-        raise DataError(file, where, "expected a JSON object")
-    for key in SPAN_KEYS:
-        if key not in item:
-            raise DataError(file, where, f"missing key {key!r}")
-    start = _require_int(item["start"], file, where)
-    end = None if item["end"] is None else _require_int(item["end"], file, where)
+def _parse_span(item: Mapping[str, Any], index: int, where: str, file: str) -> Span:
+    start = int(item["start"])
+    end = None if item["end"] is None else int(item["end"])
     if end is not None and end < start:
-        raise DataError(file, where, f"end {end} precedes start {start}")
-    kind = item["kind"]
-    if kind not in SPAN_KINDS:
-        raise DataError(file, where, f"unknown kind {kind!r}; expected one of {SPAN_KINDS}")
-    note = item["note"]
-    if note is not None:
-        _require_str(note, file, f"{where} note")
-    # A quiet span is only useful if it says which state of affairs still holds.
-    if kind == "status_quo" and note is None:
-        raise DataError(file, where, "a status_quo span needs a note saying what holds")
-    return Span(start, end, kind, note)
+        raise DataError(file, where, f"spans[{index}]: end {end} precedes start {start}")
+    # A quiet span is only useful if it says which state of affairs still holds. The
+    # schema could ask this with if/then, but would only say that null is not a string.
+    if item["kind"] == "status_quo" and item["note"] is None:
+        raise DataError(
+            file, where, f"spans[{index}]: a status_quo span needs a note saying what holds"
+        )
+    return Span(start, end, item["kind"], item["note"])
 
 
 def _check_tree(sections: tuple[Section, ...], file: str) -> None:

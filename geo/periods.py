@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from geo.config import FIRST_YEAR, YEAR_DAY
-from geo.dataio import parse_iso_date, read_json, require_meta
+from geo.dataio import check_shape, parse_iso_date, read_json
 from geo.errors import DataError
 
 FIRST_DATE = date(FIRST_YEAR, 1, 1)
@@ -99,15 +99,13 @@ def load_sides_and_holders(
     Raises
     ------
     DataError
-        Naming the file, the row and the reason: a missing column, a duplicate
-        id, or a holder whose side is not declared.
+        Naming the file, the row and the reason: a meta file without the shape
+        of ``geo/schemas/holders_meta.schema.json`` (no provenance, a side
+        without a colour), a file that is not UTF-8, a missing column, a
+        duplicate id, or a holder whose side is not declared.
     """
     meta = _read_meta(meta_json)
-    sides: dict[str, Side] = {}
-    for i, s in enumerate(meta.get("sides", [])):
-        if not {"id", "name_en", "color"} <= set(s):
-            raise DataError(meta_json, f"sides[{i}]", "needs id, name_en and color")
-        sides[s["id"]] = Side(s["id"], s["name_en"], s["color"])
+    sides = {s["id"]: Side(s["id"], s["name_en"], s["color"]) for s in meta["sides"]}
     holders: dict[str, Holder] = {}
     for line, row in _read_csv(holders_csv, HOLDER_COLUMNS):
         where = f"row {line} ({row['id']})"
@@ -258,7 +256,7 @@ def side_of(holders: Mapping[str, Holder], holder: str) -> str:
 
 def _read_meta(path: Path) -> dict:
     meta = read_json(path)
-    require_meta(path, meta)
+    check_shape(path, meta, "holders_meta")
     return meta
 
 
@@ -272,5 +270,7 @@ def _read_csv(path: Path, columns: tuple[str, ...]):
             rows = list(reader)
     except OSError as exc:
         raise DataError(path, "file", f"cannot read: {exc}") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(path, "file", f"not a readable UTF-8 CSV: {exc}") from exc
     for i, row in enumerate(rows, start=2):
         yield i, {k: (row.get(k) or "").strip() for k in columns}

@@ -11,23 +11,16 @@ Nothing here imports streamlit, so the module can be tested and reused alone.
 
 from __future__ import annotations
 
-import json
-import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from geo.dataio import parse_iso_date
+from geo.dataio import check_shape, item_label, parse_iso_date, read_json
 from geo.errors import DataError
 
 PLACES_PATH = Path(__file__).resolve().parent.parent / "data" / "places.geojson"
-KINDS = frozenset({"town", "fort", "site", "capital"})
-LANGUAGES = ("en", "ru", "zh")
-# date.fromisoformat also accepts "18600702" and week dates; the file format is
-# stricter so that a typo cannot silently parse as some other day.
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -76,9 +69,11 @@ def load_places(path: str | Path = PLACES_PATH) -> tuple[Place, ...]:
     Raises
     ------
     DataError
-        If the file is not a FeatureCollection, a feature is not a Point, a
-        coordinate is out of range, a date is not ``YYYY-MM-DD``, the names are
-        missing or their periods overlap or leave a gap, or an id repeats.
+        If the file does not have the shape of ``geo/schemas/places.schema.json``
+        (not a FeatureCollection, a feature that is not a Point, a coordinate out
+        of range, a date not written ``YYYY-MM-DD``, missing names), a date does
+        not exist or comes before the one it should follow, the name periods
+        overlap or leave a gap, or an id repeats.
 
     Examples
     --------
@@ -88,22 +83,15 @@ def load_places(path: str | Path = PLACES_PATH) -> tuple[Place, ...]:
     datetime.date(1860, 7, 2)
     """
     file = str(path)
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(file, "file", f"cannot read JSON: {exc}") from exc
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        raise DataError(file, "file", "not a GeoJSON FeatureCollection")
-    features = doc.get("features")
-    if not isinstance(features, list):
-        raise DataError(file, "file", "'features' is not a list")
-
+    doc = read_json(path)
+    check_shape(file, doc, "places")
     places: list[Place] = []
     seen: set[str] = set()
-    for index, feature in enumerate(features):
+    for index, feature in enumerate(doc["features"]):
         place = _parse_feature(file, index, feature)
         if place.id in seen:
-            raise DataError(file, _label(index, place.id), f"duplicate id {place.id!r}")
+            where = item_label("features", index, feature)
+            raise DataError(file, where, f"duplicate id {place.id!r}")
         seen.add(place.id)
         places.append(place)
     return tuple(places)
@@ -171,100 +159,51 @@ def places_at(places: Iterable[Place], on: date) -> tuple[tuple[Place, PlaceName
     )
 
 
-def _label(index: int, place_id: object = None) -> str:
-    return f"feature {index}" if not isinstance(place_id, str) else f"feature {index} ({place_id})"
-
-
-def _parse_feature(file: str, index: int, feature: object) -> Place:
-    if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise DataError(file, _label(index), "not a GeoJSON Feature")
-    props = feature.get("properties")
-    if not isinstance(props, dict):
-        raise DataError(file, _label(index), "'properties' is not an object")
-    where = _label(index, props.get("id"))
-
-    place_id = props.get("id")
-    if not isinstance(place_id, str) or not ID_PATTERN.match(place_id):
-        raise DataError(file, where, f"id {place_id!r} is not snake_case")
-    kind = props.get("kind")
-    if kind not in KINDS:
-        raise DataError(file, where, f"kind {kind!r} is not one of {sorted(KINDS)}")
-
-    lon, lat = _parse_point(file, where, feature.get("geometry"))
+def _parse_feature(file: str, index: int, feature: Mapping[str, Any]) -> Place:
+    # the schema has checked keys, types, kinds, ids and coordinates; left are
+    # the dates themselves and how they follow one another
+    where = item_label("features", index, feature)
+    props = feature["properties"]
+    lon, lat = feature["geometry"]["coordinates"][:2]
     founded = _parse_date(file, where, "founded", props.get("founded"))
     abandoned = _parse_date(file, where, "abandoned", props.get("abandoned"))
     if founded is not None and abandoned is not None and abandoned <= founded:
         raise DataError(file, where, f"abandoned {abandoned} is not after founded {founded}")
-
-    source = props.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise DataError(file, where, "missing 'source'")
-    note = _optional_text(file, where, "note", props.get("note"))
-    names = _parse_names(file, where, props.get("names"))
+    names = _parse_names(file, where, props["names"])
     early = props.get("shown_before_founding", False)
-    if not isinstance(early, bool):
-        raise DataError(file, where, "shown_before_founding must be true or false")
     if early and (names[0].start is not None or founded is None):
         raise DataError(file, where, "shown_before_founding needs a founding date and a first name")
-    return Place(place_id, kind, lon, lat, founded, abandoned, names, source, note, early)
-
-
-def _parse_point(file: str, where: str, geometry: object) -> tuple[float, float]:
-    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
-        raise DataError(file, where, "geometry is not a Point")
-    coords = geometry.get("coordinates")
-    if (
-        not isinstance(coords, list)
-        or len(coords) not in (2, 3)
-        or not all(_is_number(c) for c in coords)
-    ):
-        raise DataError(file, where, f"bad Point coordinates {coords!r}")
-    lon, lat = float(coords[0]), float(coords[1])
-    if not -180.0 <= lon <= 180.0:
-        raise DataError(file, where, f"longitude {lon} out of range [-180, 180]")
-    if not -90.0 <= lat <= 90.0:
-        raise DataError(file, where, f"latitude {lat} out of range [-90, 90]")
-    return lon, lat
-
-
-def _is_number(value: object) -> bool:
-    # bool is an int subclass, and JSON true/false are not coordinates.
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return Place(
+        props["id"],
+        props["kind"],
+        float(lon),
+        float(lat),
+        founded,
+        abandoned,
+        names,
+        props["source"],
+        props.get("note"),
+        early,
+    )
 
 
 def _parse_date(file: str, where: str, field: str, value: object) -> date | None:
+    # the schema checks the YYYY-MM-DD form; this, that the day exists
     return None if value is None else parse_iso_date(file, where, value, field)
 
 
-def _optional_text(file: str, where: str, field: str, value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise DataError(file, where, f"{field} is not a string")
-
-
-def _parse_names(file: str, where: str, raw: object) -> tuple[PlaceName, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise DataError(file, where, "missing names")
+def _parse_names(file: str, where: str, raw: list[Mapping[str, Any]]) -> tuple[PlaceName, ...]:
     periods = tuple(_parse_name(file, f"{where} names[{i}]", item) for i, item in enumerate(raw))
     _check_chain(file, where, periods)
     return periods
 
 
-def _parse_name(file: str, where: str, item: object) -> PlaceName:
-    if not isinstance(item, Mapping):
-        raise DataError(file, where, "name period is not an object")
-    texts: dict[str, str] = {}
-    for lang in LANGUAGES:
-        text = item.get(lang)
-        if not isinstance(text, str) or not text.strip():
-            raise DataError(file, where, f"missing {lang!r} name")
-        texts[lang] = text
+def _parse_name(file: str, where: str, item: Mapping[str, Any]) -> PlaceName:
     start = _parse_date(file, where, "start", item.get("start"))
     end = _parse_date(file, where, "end", item.get("end"))
     if start is not None and end is not None and end <= start:
         raise DataError(file, where, f"end {end} is not after start {start}")
-    note = _optional_text(file, where, "note", item.get("note"))
-    return PlaceName(start, end, texts["en"], texts["ru"], texts["zh"], note)
+    return PlaceName(start, end, item["en"], item["ru"], item["zh"], item.get("note"))
 
 
 def _check_chain(file: str, where: str, periods: tuple[PlaceName, ...]) -> None:

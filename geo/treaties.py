@@ -20,12 +20,11 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.dataio import parse_iso_date, read_json
+from geo.dataio import check_shape, item_label, parse_iso_date, read_json
 from geo.errors import DataError
 
 DE_FACTO = "de_facto"
 ON_EDGE_TOLERANCE_DEG = 1e-7
-FEATURE_KEYS = ("id", "name", "treaty", "start", "end", "certainty", "edge")
 
 
 @dataclass(frozen=True)
@@ -68,12 +67,35 @@ class BorderPiece:
 
 
 def load_certainties(spec_path: Path) -> dict[str, Certainty]:
-    """The certainty classes declared in ``treaty_lines.json``."""
+    """The certainty classes declared in ``treaty_lines.json``.
+
+    Parameters
+    ----------
+    spec_path : Path
+        The file; its shape is that of ``geo/schemas/treaty_lines.schema.json``.
+
+    Returns
+    -------
+    dict[str, Certainty]
+        By id, in file order.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the feature and the reason: a file without the
+        schema's shape, or no ``de_facto`` class. (The schema could ask for it
+        with ``contains``, but would only say that no item matches.)
+
+    Examples
+    --------
+    >>> from geo.config import DATA_DIR
+    >>> list(load_certainties(DATA_DIR / "treaty_lines.json"))
+    ['demarcated', 'described', 'undetermined', 'de_facto']
+    """
     spec = read_json(spec_path)
+    check_shape(spec_path, spec, "treaty_lines")
     out = {}
-    for i, c in enumerate(spec.get("certainties", [])):
-        if not {"id", "label", "dash", "weight", "color"} <= set(c):
-            raise DataError(spec_path, f"certainties[{i}]", "needs id, label, dash, weight, color")
+    for c in spec["certainties"]:
         out[c["id"]] = Certainty(c["id"], c["label"], c["dash"], float(c["weight"]), c["color"])
     if DE_FACTO not in out:
         raise DataError(spec_path, "certainties", f"missing the {DE_FACTO!r} class")
@@ -86,32 +108,34 @@ def load_lines(path: Path, certainties: Iterable[str], unit_ids: Iterable[str]):
     Raises
     ------
     DataError
-        Naming the file, the feature and the reason: a bad date or interval,
-        an unknown certainty or unit, or a geometry that is not a line.
+        Naming the file, the feature and the reason: a file without the shape
+        of ``geo/schemas/treaty_segments.schema.json`` (a missing property, a
+        date not written ``YYYY-MM-DD``, an edge that is not two ids, a geometry
+        that is not a line), a date that does not exist, an end not after the
+        start, an unknown certainty or unit, or a line shapely cannot read.
     """
     doc = read_json(path)
+    check_shape(path, doc, "treaty_segments")
     known_c, known_u = set(certainties), set(unit_ids)
     out = []
-    for i, feat in enumerate(doc.get("features", [])):
-        p = feat.get("properties") or {}
-        where = f"feature {i} ({feat.get('id')})"
-        missing = [k for k in FEATURE_KEYS if k not in p]
-        if missing:
-            raise DataError(path, where, f"missing properties {missing}")
+    for i, feat in enumerate(doc["features"]):
+        p = feat["properties"]
+        where = item_label("features", i, feat)
         start = parse_iso_date(path, where, p["start"], "start")
-        end = parse_iso_date(path, where, p["end"], "end") if p["end"] else None
+        end = parse_iso_date(path, where, p["end"], "end") if p["end"] is not None else None
         try:
             geom = shape(feat["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (TypeError, ValueError, AttributeError) as exc:
+            # the schema stops at the outer coordinate list (see lineGeometry there)
             raise DataError(path, where, f"unreadable geometry: {exc}") from exc
         if end is not None and end <= start:
             raise DataError(path, where, "end is not after start")
-        if p.get("certainty") not in known_c:
-            raise DataError(path, where, f"unknown certainty {p.get('certainty')!r}")
-        if not set(p.get("edge", [])) <= known_u or len(p.get("edge", [])) != 2:
-            raise DataError(path, where, f"edge {p.get('edge')} does not name two known units")
-        if geom.geom_type not in ("LineString", "MultiLineString") or geom.is_empty:
-            raise DataError(path, where, f"{geom.geom_type} is not a line")
+        if p["certainty"] not in known_c:
+            raise DataError(path, where, f"unknown certainty {p['certainty']!r}")
+        if not set(p["edge"]) <= known_u:
+            raise DataError(path, where, f"edge {p['edge']} does not name two known units")
+        if geom.is_empty:
+            raise DataError(path, where, f"empty {geom.geom_type}")
         out.append(
             TreatyLine(
                 p["id"],

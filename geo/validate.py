@@ -6,7 +6,6 @@ can and lists all problems, each with the file, the feature and the reason.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from shapely.geometry import shape
 from geo.areas import Comparison, compare, load_figures
 from geo.atlas import load_atlas
 from geo.config import FIRST_YEAR
-from geo.dataio import missing_meta, read_json
+from geo.dataio import SCHEMA_OF, missing_meta, read_json, shape_errors
 from geo.errors import DataError
 from geo.passages import passage_at
 from geo.territories import area_km2, overlaps, slivers
@@ -61,7 +60,7 @@ def validate(data_dir: Path, *, last_year: int) -> Report:
         atlas = load_atlas(data_dir)
     except DataError as exc:
         # the loaders stop at the first problem; nothing else can be checked
-        return Report((*problems, Problem(exc.file, exc.feature, exc.reason)))
+        return Report(_with(problems, exc))
     territories = str(data_dir / "territories.geojson")
     for a, b, km2 in overlaps(atlas.units):
         problems.append(Problem(territories, f"{a} / {b}", f"overlap of {km2} km²"))
@@ -83,7 +82,7 @@ def validate(data_dir: Path, *, last_year: int) -> Report:
     try:
         figures = load_figures(data_dir / "areas.json", atlas.unit_ids)
     except DataError as exc:
-        return Report((*problems, Problem(exc.file, exc.feature, exc.reason)))
+        return Report(_with(problems, exc))
     comparisons = compare(figures, atlas.areas)
     problems += _area_problems(comparisons, str(data_dir / "areas.json"))
     problems += _base_layers(data_dir / "base")
@@ -94,6 +93,13 @@ def validate(data_dir: Path, *, last_year: int) -> Report:
         if c.status == "recorded deviation"
     ]
     return Report(tuple(problems), tuple(notes))
+
+
+def _with(problems: list[Problem], exc: DataError) -> tuple[Problem, ...]:
+    # a loader stops at the first shape error of its file, which _metadata has
+    # listed already with all the others
+    found = Problem(exc.file, exc.feature, exc.reason)
+    return tuple(problems) if found in problems else (*problems, found)
 
 
 def _area_problems(comparisons: list[Comparison], path: str) -> list[Problem]:
@@ -118,14 +124,15 @@ def _num(value: float) -> str:
 
 
 def _metadata(data_dir: Path) -> list[Problem]:
+    # every shape error of every JSON file with a schema; provenance for the others
     out = []
     for path in sorted(data_dir.rglob("*")):
         if path.suffix in (".json", ".geojson") and not path.name.endswith(".meta.json"):
-            out += _provenance(path)
+            out += _shape(path, data_dir)
         elif path.suffix == ".csv":
             meta = path.with_suffix(".meta.json")
             if meta.exists():
-                out += _provenance(meta)
+                out += _shape(meta, data_dir)
             else:
                 out.append(Problem(str(path), "file", f"no {meta.name} with source and license"))
     if not any(data_dir.glob("*")):
@@ -133,12 +140,15 @@ def _metadata(data_dir: Path) -> list[Problem]:
     return out
 
 
-def _provenance(path: Path) -> list[Problem]:
+def _shape(path: Path, data_dir: Path) -> list[Problem]:
     try:
         doc = read_json(path)
     except DataError as exc:
         return [Problem(exc.file, exc.feature, exc.reason)]
-    return [Problem(str(path), "file", f"missing {k!r}") for k in missing_meta(doc)]
+    schema = SCHEMA_OF.get(path.relative_to(data_dir).as_posix())
+    if schema is None:
+        return [Problem(str(path), "file", f"missing {k!r}") for k in missing_meta(doc)]
+    return [Problem(e.file, e.feature, e.reason) for e in shape_errors(path, doc, schema)]
 
 
 def _near_misses(units, edges, file: str) -> list[Problem]:
@@ -160,9 +170,9 @@ def _base_layers(base_dir: Path) -> list[Problem]:
     for name in ("land.geojson", "lakes.geojson", "rivers.geojson"):
         path = base_dir / name
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            out.append(Problem(str(path), "file", f"cannot read: {exc}"))
+            doc = read_json(path)
+        except DataError as exc:
+            out.append(Problem(exc.file, exc.feature, exc.reason))
             continue
         for i, feat in enumerate(doc.get("features", [])):
             geom = shape(feat["geometry"])

@@ -216,11 +216,12 @@ def test_load_figures_valid(tmp_path):
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"units": ["a", "atlantis"]}, "unknown or no units ['atlantis']"),
-        ({"units": []}, "unknown or no units"),
+        ({"units": ["a", "atlantis"]}, "unknown units ['atlantis']"),
+        ({"units": []}, "units: has 0 items, needs at least 1"),
+        ({"units": ["a", "a"]}, "units: lists 'a' twice"),
         ({"low": 12}, "needs 0 < low <= high"),
-        ({"low": 0}, "needs 0 < low <= high"),
-        ({"low": -5}, "needs 0 < low <= high"),
+        ({"low": 0}, "low: 0 is not an area in km² above 0"),
+        ({"low": -5}, "low: -5 is not an area in km² above 0"),
     ],
 )
 def test_load_figures_bad_figure(tmp_path, change, reason):
@@ -262,7 +263,7 @@ def test_load_figures_reads_a_deviation(tmp_path):
 
 def test_load_figures_deviation_must_be_text(tmp_path):
     path = _write_figures(tmp_path, VALID | {"deviation": 3})
-    with pytest.raises(DataError, match="deviation must be text"):
+    with pytest.raises(DataError, match=r"figures\[0\] \(f\): deviation: 3 is not text"):
         load_figures(path, ["a", "b"])
 
 

@@ -293,9 +293,9 @@ def _snapshot(doc):
 
 
 BROKEN = [
-    pytest.param(_drop_top("license"), "top level", "missing key 'license'", id="missing-top"),
+    pytest.param(_drop_top("license"), "file", "missing 'license'", id="missing-top"),
     pytest.param(_snapshot, "snapshot_date", "ISO date", id="bad-snapshot"),
-    pytest.param(_drop("late", "spans"), "'late'", "missing key 'spans'", id="missing-key"),
+    pytest.param(_drop("late", "spans"), "'late'", "missing 'spans'", id="missing-key"),
     pytest.param(_set("early", "parent", "nowhere"), "'early'", "unknown parent", id="parent"),
     pytest.param(_set("early", "parent", None), "'early'", "needs a parent", id="orphan"),
     pytest.param(_set("early", "level", 4), "'early'", "level", id="level"),
@@ -351,7 +351,7 @@ def test_malformed_file_names_file_feature_and_reason(tmp_path, edit, feature, r
 def test_bad_json_raises_data_error(tmp_path):
     path = tmp_path / "sections.json"
     path.write_text('{"title": "unterminated', encoding="utf-8")
-    with pytest.raises(DataError, match="sections.json: JSON: not valid JSON"):
+    with pytest.raises(DataError, match="sections.json: file: not valid JSON"):
         load_article(path)
 
 

@@ -55,20 +55,17 @@ def _replace(row_index: int, row: str) -> list[str]:
 P = Period("a", date(1689, 9, 6), date(1858, 5, 28), "qing")
 
 
-def test_in_force_on_the_start_date():
-    assert P.in_force(date(1689, 9, 6))
-
-
-def test_not_in_force_the_day_before_the_start():
-    assert not P.in_force(date(1689, 9, 5))
-
-
-def test_in_force_the_day_before_the_end():
-    assert P.in_force(date(1858, 5, 27))
-
-
-def test_not_in_force_on_the_end_date():
-    assert not P.in_force(date(1858, 5, 28))
+@pytest.mark.parametrize(
+    ("day", "in_force"),
+    [
+        pytest.param(date(1689, 9, 5), False, id="not-the-day-before-the-start"),
+        pytest.param(date(1689, 9, 6), True, id="on-the-start-date"),
+        pytest.param(date(1858, 5, 27), True, id="the-day-before-the-end"),
+        pytest.param(date(1858, 5, 28), False, id="not-on-the-end-date"),
+    ],
+)
+def test_a_period_is_in_force_from_its_start_up_to_but_not_on_its_end(day, in_force):
+    assert P.in_force(day) is in_force
 
 
 def test_open_period_is_in_force_forever_after_its_start():
@@ -374,7 +371,10 @@ def test_load_sides_and_holders_missing_meta_key(tmp_path, key, how):
     with pytest.raises(DataError) as err:
         load_sides_and_holders(csv_path, meta_path)
     assert err.value.file == str(meta_path)
-    assert repr(key) in err.value.reason
+    if how == "absent":
+        assert (err.value.feature, err.value.reason) == ("file", f"missing {key!r}")
+    else:
+        assert (err.value.feature, err.value.reason) == (key, "'' is not a non-blank string")
 
 
 def test_load_sides_and_holders_side_without_color(tmp_path):
@@ -382,7 +382,8 @@ def test_load_sides_and_holders_side_without_color(tmp_path):
     csv_path, meta_path = _holder_files(tmp_path, meta=meta)
     with pytest.raises(DataError) as err:
         load_sides_and_holders(csv_path, meta_path)
-    assert err.value.file == str(meta_path) and err.value.feature == "sides[0]"
+    assert err.value.file == str(meta_path) and err.value.feature == "sides[0] (china)"
+    assert err.value.reason == "missing 'color'"
 
 
 def test_load_sides_and_holders_unreadable_meta(tmp_path):

@@ -164,18 +164,18 @@ BOWTIE = {
 @pytest.mark.parametrize(
     "mutate, feature, reason",
     [
-        (lambda d: d.update(type="Feature"), "file", "not a GeoJSON FeatureCollection"),
+        (lambda d: d.update(type="Feature"), "type", "'Feature' is not 'FeatureCollection'"),
         (lambda d: d.pop("license"), "file", "missing 'license'"),
-        (lambda d: d.update(features=[]), "file", "no features"),
+        (lambda d: d.update(features=[]), "features", "has 0 items, needs at least 1"),
         (
             lambda d: d["features"][1]["properties"].pop("name_ru"),
             "feature 1 (b)",
-            "missing name_ru",
+            "properties: missing 'name_ru'",
         ),
         (
             lambda d: d["features"][1]["properties"].update(name_zh=""),
             "feature 1 (b)",
-            "missing name_zh",
+            "properties.name_zh: '' is not a non-blank string",
         ),
         (
             lambda d: d["features"][1]["properties"].update(id="a"),
@@ -188,7 +188,7 @@ BOWTIE = {
                 geometry={"type": "Point", "coordinates": [121.5, 45.5]}
             ),
             "feature 1 (b)",
-            "Point is not a (multi)polygon",
+            "geometry.type: 'Point' is not 'Polygon' or 'MultiPolygon'",
         ),
         (
             lambda d: d["features"][1].update(geometry=mapping(box(179.5, 45, 181, 46))),
@@ -201,11 +201,20 @@ BOWTIE = {
             "feature 1 (b)",
             "outside EPSG:4326",
         ),
-        (lambda d: d["features"][1].update(geometry=None), "feature 1 (b)", "unreadable geometry"),
+        (
+            lambda d: d["features"][1].update(geometry=None),
+            "feature 1 (b)",
+            "geometry: null is not an object",
+        ),
         (
             lambda d: d["features"][1].update(geometry={"type": "Polygon"}),
             "feature 1 (b)",
-            "unreadable geometry",
+            "geometry: missing 'coordinates'",
+        ),
+        (
+            lambda d: d["features"][1].update(id="c"),
+            "feature 1 (c)",
+            "id 'c' but properties.id 'b'",
         ),
     ],
     ids=[
@@ -221,6 +230,7 @@ BOWTIE = {
         "lat-out-of-range",
         "null-geometry",
         "no-coordinates",
+        "two-ids",
     ],
 )
 def test_load_units_errors_name_file_and_feature(tmp_path, mutate, feature, reason):
@@ -383,13 +393,15 @@ def test_load_groups_unknown_unit(tmp_path):
 
 def test_load_groups_without_units(tmp_path):
     path = _groups_file(tmp_path, [dict(GROUP, units=[])])
-    with pytest.raises(DataError, match="no units"):
+    with pytest.raises(DataError, match=r"groups\[0\] \(pair\): units: has 0 items") as err:
         load_groups(path, ["a", "b"])
+    assert err.value.file == str(path)
 
 
 def test_load_groups_missing_name(tmp_path):
     group = copy.deepcopy(GROUP)
     del group["name_ru"]
     path = _groups_file(tmp_path, [group])
-    with pytest.raises(DataError, match="missing name_ru"):
+    with pytest.raises(DataError, match=r"groups\[0\] \(pair\): missing 'name_ru'") as err:
         load_groups(path, ["a", "b"])
+    assert err.value.file == str(path)

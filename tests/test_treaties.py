@@ -58,7 +58,8 @@ FEATURE = {
 
 def _write_lines(tmp_path: Path, *features) -> Path:
     path = tmp_path / "treaty_lines.geojson"
-    doc = {"type": "FeatureCollection", "features": list(features)}
+    meta = {"source": "hand-made", "license": "CC0-1.0", "note": "for the tests"}
+    doc = {"type": "FeatureCollection", **meta, "features": list(features)}
     path.write_text(json.dumps(doc), encoding="utf-8")
     return path
 
@@ -105,11 +106,25 @@ def test_load_lines_valid(tmp_path):
         ({"end": "1689-09-06"}, None, "end is not after start"),
         ({"certainty": "probable"}, None, "unknown certainty 'probable'"),
         ({"edge": ["a", "atlantis"]}, None, "does not name two known units"),
-        ({"edge": ["a"]}, None, "does not name two known units"),
-        ({"edge": ["a", "b", "c"]}, None, "does not name two known units"),
-        ({}, {"type": "Point", "coordinates": [0, 0]}, "Point is not a line"),
-        ({}, {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}, "not a line"),
-        ({}, {"type": "LineString", "coordinates": []}, "not a line"),
+        ({"edge": ["a"]}, None, "properties.edge: has 1 item, needs at least 2"),
+        ({"edge": ["a", "b", "c"]}, None, "properties.edge: has 3 items, at most 2 allowed"),
+        ({"edge": ["a", "a"]}, None, "properties.edge: lists 'a' twice"),
+        (
+            {},
+            {"type": "Point", "coordinates": [0, 0]},
+            "geometry.type: 'Point' is not 'LineString' or 'MultiLineString'",
+        ),
+        (
+            {},
+            {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+            "is not 'LineString' or 'MultiLineString'",
+        ),
+        (
+            {},
+            {"type": "LineString", "coordinates": []},
+            "coordinates: has 0 items, needs at least 2",
+        ),
+        ({}, {"type": "MultiLineString", "coordinates": [[]]}, "empty MultiLineString"),
     ],
 )
 def test_load_lines_errors_name_file_and_feature(tmp_path, props, geometry, reason):
