@@ -7,7 +7,9 @@ Each is a ``_cmd_<name>(args) -> int`` function registered in :func:`_parser`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,21 +69,94 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from geo.atlas import last_year, load_atlas, situation_json
     from geo.errors import DataError
 
-    last = last_year()
-    if not FIRST_YEAR <= args.year <= last:
-        print(f"error: --year must be between {FIRST_YEAR} and {last}", file=sys.stderr)
-        return 2
     try:
-        text = situation_json(load_atlas(args.data), args.year)
+        year = _export_year(args.year, last_year())
+        fmt = _export_format(args.format, args.out)
+        if args.out is not None:
+            _check_out(args.out)
+        _check_data(args.data)
+    except _Refused as exc:
+        return _fail(str(exc), 2)
+    try:
+        atlas = load_atlas(args.data)
     except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(f"{_display(Path(exc.file))}: {exc.feature}: {exc.reason}", 1)
+    except OSError as exc:
+        return _fail(f"cannot read {_display(Path(exc.filename or args.data))}: {_reason(exc)}", 1)
     if args.out is None:
-        sys.stdout.write(text + "\n")
-    else:
-        args.out.write_text(text + "\n", encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
+        return _to_stdout(situation_json(atlas, year) + "\n")
+    # geopandas is imported only by the commands that write files with it
+    from geo.export import write_situation
+
+    try:
+        write_situation(atlas, year, args.out, fmt)
+    except OSError as exc:
+        return _fail(f"cannot write {_display(args.out)}: {_reason(exc)}", 1)
+    print(f"wrote {_display(args.out)}", file=sys.stderr)
     return 0
+
+
+class _Refused(Exception):
+    """An argument that cannot work, found before any work is done: exit status 2."""
+
+
+def _export_year(text: str, last: int) -> int:
+    # parsed here, not by argparse, for a one-line message instead of the usage text
+    try:
+        year = int(text)
+    except ValueError:
+        raise _Refused(f"--year must be a whole number, not {text!r}") from None
+    if not FIRST_YEAR <= year <= last:
+        raise _Refused(f"--year must be between {FIRST_YEAR} and {last}")
+    return year
+
+
+def _export_format(fmt: str | None, out: Path | None) -> str:
+    if fmt is None:
+        fmt = "gpkg" if out is not None and out.suffix.lower() == ".gpkg" else "geojson"
+    if fmt == "gpkg" and out is None:
+        raise _Refused("--format gpkg needs --out FILE: a GeoPackage cannot go to standard output")
+    return fmt
+
+
+def _check_out(out: Path) -> None:
+    if out.is_dir():
+        raise _Refused(f"--out: {_display(out)} is a folder")
+    folder = out.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise _Refused(f"--out: folder {_display(folder)} {what}")
+    target = out if out.exists() else folder
+    if not os.access(target, os.W_OK):
+        raise _Refused(f"--out: {_display(target)} is not writable")
+
+
+def _check_data(data: Path) -> None:
+    if not data.is_dir():
+        what = "is not a folder" if data.exists() else "does not exist"
+        raise _Refused(f"--data: {_display(data)} {what}")
+
+
+def _to_stdout(text: str) -> int:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader left (``| head``); point stdout at devnull so that the
+        # interpreter's own flush at exit does not fail again
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return 0
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _display(path: Path) -> str:
@@ -131,17 +206,26 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="write the situation in one year as GeoJSON",
-        description="Write the situation on 31 December of YEAR as a GeoJSON FeatureCollection, "
-        "one feature per unit (id, name, holder, side, claimants, area_km2, ...).",
+        help="write the situation in one year as GeoJSON or a GeoPackage",
+        description="Write the situation on 31 December of YEAR, one feature per unit "
+        "(id, name, holder, side, claimants, area_km2, ...): as a GeoJSON FeatureCollection, "
+        "or as a GeoPackage with one layer, situation_YEAR. Exit status 2 for an argument "
+        "that cannot work, 1 if the data cannot be read or the file cannot be written.",
     )
-    export.add_argument("--year", type=int, required=True)
+    export.add_argument("--year", required=True, metavar="YEAR", help="a whole year")
+    export.add_argument(
+        "--format",
+        # as geo.export.FORMATS; not imported from there, which would load geopandas
+        choices=("geojson", "gpkg"),
+        default=None,
+        help="geojson or gpkg (default: gpkg if FILE ends in .gpkg, else geojson)",
+    )
     export.add_argument(
         "--out",
         type=Path,
         default=None,
         metavar="FILE",
-        help="output file (default: standard output)",
+        help="output file, replaced if it exists (default: standard output, GeoJSON only)",
     )
     export.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR")
     export.set_defaults(handler=_cmd_export)
@@ -149,7 +233,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand; the return value is the process exit status."""
+    """Run one subcommand; the return value is the process exit status.
+
+    Problems with the arguments or the data are one ``error: ...`` line on
+    standard error, never a traceback; paths inside the repository are shown
+    relative to it.
+
+    Examples
+    --------
+    >>> main(["export", "--year", "1500"])  # error: --year must be between 1640 and ...
+    2
+    """
     args = _parser().parse_args(argv)
     return args.handler(args)
 

@@ -1,28 +1,41 @@
-"""The command line, run for real: ``python -m geo validate`` and ``python -m geo export``.
+"""The command line: ``python -m geo validate`` and ``python -m geo export``.
 
-Every command starts a fresh interpreter (about a second of imports each), so the
-runs a group of tests needs are started together and awaited once per module.
+The commands run in-process through :func:`geo.__main__.main`, their output
+taken with ``capsys`` (or, for the runs a whole module shares, redirected into
+strings); one smoke test starts ``python -m geo export`` as a real process.
 
 ``validate`` is run on the real data and on copies of ``data/`` broken in one way
 each; each broken copy must fail with a message that names the file, the feature
-and the reason.
+and the reason. ``export`` must turn every bad argument into one ``error: ...``
+line and a non-zero status, never a traceback.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import csv
 import io
 import json
+import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import geopandas as gpd
+import pyogrio
 import pytest
 from shapely.affinity import translate
 from shapely.geometry import mapping, shape
+
+from geo import __main__ as cli
+from geo.atlas import Atlas, situation_json
+from geo.export import FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -37,40 +50,48 @@ class Run:
     stderr: str
 
 
-def _run_all(commands: dict[str, list[str]]) -> dict[str, Run]:
-    """Start every ``python -m geo ...`` command at once; wait for all of them."""
-    procs = {
-        name: subprocess.Popen(
-            [sys.executable, "-m", "geo", *args],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        for name, args in commands.items()
-    }
-    out = {}
+def _main(args: list[str]) -> Run:
+    """Run :func:`geo.__main__.main` in-process, its output caught in strings.
+
+    For module-scoped fixtures, where ``capsys`` (function-scoped) cannot be used.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(args)
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code
+    return Run(tuple(args), code, out.getvalue(), err.getvalue())
+
+
+def _run(capsys: pytest.CaptureFixture[str], args: list[str]) -> Run:
+    """Run :func:`geo.__main__.main` in-process, its output taken by ``capsys``."""
+    capsys.readouterr()
     try:
-        for name, proc in procs.items():
-            stdout, stderr = proc.communicate(timeout=TIMEOUT)
-            out[name] = Run(tuple(commands[name]), proc.returncode, stdout, stderr)
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    return out
+        code = cli.main(args)
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return Run(tuple(args), code, out, err)
+
+
+def _error_line(run: Run) -> str:
+    """The one line a failed command prints: ``error: ...`` and nothing else."""
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), run.stderr
+    return lines[0]
 
 
 # ------------------------------------------------------------------ ways to break a copy
 
 
-def _read_json(path: Path):
+def _read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _write_json(path: Path, doc) -> None:
+def _write_json(path: Path, doc: Any) -> None:
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
@@ -87,7 +108,7 @@ def _edit_csv(path: Path, edit: Callable[[list[dict[str, str]]], None]) -> None:
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 
-def _find_row(rows, **match) -> dict[str, str]:
+def _find_row(rows: list[dict[str, str]], **match: str) -> dict[str, str]:
     found = [r for r in rows if all(r[k] == v for k, v in match.items())]
     assert len(found) == 1, (match, found)
     return found[0]
@@ -104,14 +125,14 @@ def _overlap_zhenbao(data: Path) -> None:
 
 
 def _unknown_holder(data: Path) -> None:
-    def edit(rows):
+    def edit(rows: list[dict[str, str]]) -> None:
         _find_row(rows, unit="primorye", start="1858-05-28")["holder"] = "atlantis"
 
     _edit_csv(data / "periods.csv", edit)
 
 
 def _gap_in_periods(data: Path) -> None:
-    def edit(rows):
+    def edit(rows: list[dict[str, str]]) -> None:
         # the Peking period of primorye now ends a fortnight before the next one starts
         _find_row(rows, unit="primorye", start="1860-11-14")["end"] = "1917-03-01"
 
@@ -138,7 +159,7 @@ def _edit_figure(figure_id: str, change: Callable[[dict], None]) -> Callable[[Pa
 
 
 def _event_unknown_section(data: Path) -> None:
-    def edit(rows):
+    def edit(rows: list[dict[str, str]]) -> None:
         _find_row(rows, date="1689-09-06", title="Treaty of Nerchinsk")["section"] = (
             "no-such-section"
         )
@@ -240,20 +261,20 @@ KNOWN_BUGS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
-def validate_runs(tmp_path_factory) -> dict[str, tuple[Path, Run]]:
+def validate_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Run]]:
     dirs: dict[str, Path] = {}
     for breakage in BREAKAGES.values():
         if breakage.copy not in dirs:
             dirs[breakage.copy] = tmp_path_factory.mktemp(breakage.copy) / "data"
             shutil.copytree(DATA, dirs[breakage.copy])
         breakage.make(dirs[breakage.copy])
-    runs = _run_all(
-        {"real": ["validate"]} | {name: ["validate", "--data", str(d)] for name, d in dirs.items()}
-    )
-    return {name: (dirs.get(name, DATA), run) for name, run in runs.items()}
+    runs = {"real": (DATA, _main(["validate"]))}
+    for name, d in dirs.items():
+        runs[name] = (d, _main(["validate", "--data", str(d)]))
+    return runs
 
 
-def test_validate_real_data_passes(validate_runs):
+def test_validate_real_data_passes(validate_runs: dict[str, tuple[Path, Run]]) -> None:
     _, run = validate_runs["real"]
     assert run.returncode == 0, run.stderr
     assert "all checks passed" in run.stdout
@@ -272,7 +293,7 @@ def test_validate_real_data_passes(validate_runs):
         for n in BREAKAGES
     ],
 )
-def test_validate_broken_copy_fails(validate_runs, name):
+def test_validate_broken_copy_fails(validate_runs: dict[str, tuple[Path, Run]], name: str) -> None:
     breakage = BREAKAGES[name]
     data, run = validate_runs[breakage.copy]
     assert run.returncode == 1, (run.stdout, run.stderr)
@@ -287,7 +308,9 @@ def test_validate_broken_copy_fails(validate_runs, name):
 
 
 @pytest.mark.parametrize("copy", ["holder", "gap", "event"])
-def test_loader_problem_is_the_only_one_reported(validate_runs, copy):
+def test_loader_problem_is_the_only_one_reported(
+    validate_runs: dict[str, tuple[Path, Run]], copy: str
+) -> None:
     # the loaders stop at the first problem: exactly one problem, in the broken file
     data, run = validate_runs[copy]
     (breakage,) = [b for b in BREAKAGES.values() if b.copy == copy]
@@ -298,32 +321,30 @@ def test_loader_problem_is_the_only_one_reported(validate_runs, copy):
 # ------------------------------------------------------------------ export
 
 
-@pytest.fixture(scope="module")
-def export_runs(tmp_path_factory) -> tuple[Path, dict[str, Run]]:
-    out = tmp_path_factory.mktemp("export") / "nested-ok" / "1859.geojson"
-    out.parent.mkdir()
-    runs = _run_all(
-        {
-            "1860": ["export", "--year", "1860"],
-            "1859_file": ["export", "--year", "1859", "--out", str(out)],
-            "too_early": ["export", "--year", "1500"],
-            "too_late": ["export", "--year", "3000"],
-            "not_a_number": ["export", "--year", "eighteen-sixty"],
-            "no_year": ["export"],
-        }
-    )
-    return out, runs
-
-
 def _features(doc: dict) -> dict[str, dict]:
     return {f["properties"]["id"]: f for f in doc["features"]}
 
 
-def test_export_1860_to_stdout(export_runs):
-    _, runs = export_runs
-    run = runs["1860"]
-    assert run.returncode == 0, run.stderr
-    doc = json.loads(run.stdout)
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch, atlas: Atlas) -> Atlas:
+    """The session's atlas in place of a fresh load, for tests about what is written."""
+    monkeypatch.setattr("geo.atlas.load_atlas", lambda data_dir: atlas)
+    return atlas
+
+
+def test_export_1860_smoke_as_a_real_process() -> None:
+    # the one run through a real interpreter: ``python -m geo`` and stdout as a pipe
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "export", "--year", "1860"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    doc = json.loads(proc.stdout)
     assert doc["type"] == "FeatureCollection"
     assert doc["date"] == "1860-12-31"
     units = [u["id"] for u in _read_json(DATA / "units.json")["units"]]
@@ -343,13 +364,19 @@ def test_export_1860_to_stdout(export_runs):
     assert features["manchuria"]["properties"]["side"] == "china"
 
 
-def test_export_1859_with_out_writes_the_file(export_runs):
-    out, runs = export_runs
-    run = runs["1859_file"]
-    assert run.returncode == 0, run.stderr
-    assert run.stdout == ""
-    assert str(out) in run.stderr
-    doc = json.loads(out.read_text(encoding="utf-8"))
+def test_export_1859_to_a_file_is_the_text_on_stdout(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "nested-ok" / "1859.geojson"
+    out.parent.mkdir()
+    to_file = _run(capsys, ["export", "--year", "1859", "--out", str(out)])
+    assert to_file.returncode == 0, to_file.stderr
+    assert to_file.stdout == ""
+    assert to_file.stderr == f"wrote {out}\n"
+    to_stdout = _run(capsys, ["export", "--year", "1859"])
+    assert to_stdout.returncode == 0, to_stdout.stderr
+    assert out.read_text(encoding="utf-8") == to_stdout.stdout
+    doc = json.loads(to_stdout.stdout)
     assert doc["date"] == "1859-12-31"
     primorye = _features(doc)["primorye"]["properties"]
     assert primorye["holder"] == "Held jointly"
@@ -357,22 +384,204 @@ def test_export_1859_with_out_writes_the_file(export_runs):
     assert set(primorye["claimants"]) == {"Qing dynasty", "Russian Empire"}
 
 
-@pytest.mark.parametrize("name", ["too_early", "too_late"])
-def test_export_year_out_of_range(export_runs, name):
-    _, runs = export_runs
-    run = runs[name]
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["--format", "gpkg"], "1860.gpkg"),
+        ([], "1860.gpkg"),  # the format follows the suffix
+    ],
+)
+def test_export_gpkg(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    loaded: Atlas,
+    args: list[str],
+    name: str,
+) -> None:
+    out = tmp_path / name
+    run = _run(capsys, ["export", "--year", "1860", *args, "--out", str(out)])
+    assert run.returncode == 0, run.stderr
+    assert (run.stdout, run.stderr) == ("", f"wrote {out}\n")
+    assert pyogrio.list_layers(out)[:, 0].tolist() == ["situation_1860"]
+    assert list(gpd.read_file(out)["id"]) == list(loaded.unit_ids)
+
+
+def test_export_geojson_format_overrides_the_suffix(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, loaded: Atlas
+) -> None:
+    out = tmp_path / "1860.gpkg"
+    run = _run(capsys, ["export", "--year", "1860", "--format", "geojson", "--out", str(out)])
+    assert run.returncode == 0, run.stderr
+    assert out.read_text(encoding="utf-8") == situation_json(loaded, 1860) + "\n"
+
+
+def test_export_format_choices_are_those_of_geo_export() -> None:
+    # the parser spells them out so as not to import geopandas; they must agree
+    (commands,) = [a for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    (fmt,) = [a for a in commands.choices["export"]._actions if a.dest == "format"]
+    assert tuple(fmt.choices) == FORMATS
+
+
+def _read_only_file(tmp: Path) -> Path:
+    path = tmp / "read-only.geojson"
+    path.write_text("{}", encoding="utf-8")
+    path.chmod(stat.S_IRUSR)
+    return path
+
+
+def _a_file(tmp: Path) -> Path:
+    path = tmp / "a-file"
+    path.write_text("", encoding="utf-8")
+    return path
+
+
+# each case: the arguments after ``export`` (made in tmp_path), and the message
+REFUSED: dict[str, Callable[[Path], tuple[list[str], str]]] = {
+    "year_not_a_number": lambda t: (
+        ["--year", "eighteen-sixty"],
+        "--year must be a whole number, not 'eighteen-sixty'",
+    ),
+    "year_decimal": lambda t: (["--year", "1860.5"], "--year must be a whole number, not '1860.5'"),
+    "year_too_early": lambda t: (["--year", "1500"], "--year must be between 1640 and "),
+    "year_too_late": lambda t: (["--year", "3000"], "--year must be between 1640 and "),
+    "gpkg_to_stdout": lambda t: (
+        ["--year", "1860", "--format", "gpkg"],
+        "--format gpkg needs --out FILE",
+    ),
+    "out_in_a_missing_folder": lambda t: (
+        ["--year", "1860", "--out", str(t / "no-such" / "1860.geojson")],
+        f"--out: folder {t / 'no-such'} does not exist",
+    ),
+    "out_in_a_missing_folder_of_the_repo": lambda t: (
+        ["--year", "1860", "--out", str(ROOT / "no-such-folder" / "1860.geojson")],
+        "--out: folder no-such-folder does not exist",
+    ),
+    "out_under_a_file": lambda t: (
+        ["--year", "1860", "--out", str(_a_file(t) / "1860.geojson")],
+        f"--out: folder {t / 'a-file'} is not a folder",
+    ),
+    "out_is_a_folder": lambda t: (["--year", "1860", "--out", str(t)], f"--out: {t} is a folder"),
+    "out_is_a_folder_of_the_repo": lambda t: (
+        ["--year", "1860", "--out", str(ROOT / "data")],
+        "--out: data is a folder",
+    ),
+    "data_missing": lambda t: (
+        ["--year", "1860", "--data", str(t / "no-data")],
+        f"--data: {t / 'no-data'} does not exist",
+    ),
+    "data_missing_in_the_repo": lambda t: (
+        ["--year", "1860", "--data", str(ROOT / "no-such-data")],
+        "--data: no-such-data does not exist",
+    ),
+    "data_is_a_file": lambda t: (
+        ["--year", "1860", "--data", str(_a_file(t))],
+        f"--data: {t / 'a-file'} is not a folder",
+    ),
+}
+ROOT_WRITES_ANYWAY = pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write a read-only file"
+)
+REFUSED["out_is_read_only"] = lambda t: (
+    ["--year", "1860", "--out", str(_read_only_file(t))],
+    f"--out: {t / 'read-only.geojson'} is not writable",
+)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=ROOT_WRITES_ANYWAY) if c == "out_is_read_only" else c for c in REFUSED],
+)
+def test_export_refuses_a_bad_argument_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
+    args, message = REFUSED[case](tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    run = _run(capsys, ["export", *args])
     assert run.returncode == 2
-    assert run.stdout == ""
-    assert "--year must be between 1640 and" in run.stderr
-    assert "Traceback" not in run.stderr
+    line = _error_line(run)
+    assert line.startswith(f"error: {message}"), line
+    assert sorted(tmp_path.rglob("*")) == before
 
 
-@pytest.mark.parametrize("name", ["not_a_number", "no_year"])
-def test_export_bad_arguments_are_usage_errors(export_runs, name):
-    _, runs = export_runs
-    run = runs[name]
+@pytest.mark.parametrize("args", [[], ["--year", "1860", "--format", "shp"]])
+def test_export_usage_errors_show_the_usage(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    run = _run(capsys, ["export", *args])
     assert run.returncode == 2
     assert run.stdout == ""
     assert run.stderr.startswith("usage: python -m geo export")
     assert "--year" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def _dev_full(tmp: Path) -> tuple[list[str], str]:
+    return ["--out", "/dev/full"], "cannot write /dev/full: No space left on device"
+
+
+def _fifo(tmp: Path) -> tuple[list[str], str]:
+    os.mkfifo(tmp / "pipe.gpkg")
+    return (
+        ["--out", str(tmp / "pipe.gpkg")],
+        f"cannot write {tmp / 'pipe.gpkg'}: a GeoPackage must be a regular file",
+    )
+
+
+HAS_DEV_FULL = os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(_dev_full, marks=pytest.mark.skipif(not HAS_DEV_FULL, reason="no /dev/full")),
+        _fifo,
+    ],
+)
+def test_export_write_failure_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    loaded: Atlas,
+    make: Callable[[Path], tuple[list[str], str]],
+) -> None:
+    args, message = make(tmp_path)
+    run = _run(capsys, ["export", "--year", "1860", *args])
+    assert run.returncode == 1
+    assert _error_line(run) == f"error: {message}"
+
+
+@pytest.mark.parametrize(
+    ("copy", "file", "fragments"),
+    [
+        ("holder", "periods.csv", ("primorye from 1858-05-28", "unknown holder 'atlantis'")),
+        (None, "territories.geojson", ("file: cannot read: No such file or directory",)),
+    ],
+)
+def test_export_of_broken_data_fails_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    validate_runs: dict[str, tuple[Path, Run]],
+    copy: str | None,
+    file: str,
+    fragments: tuple[str, ...],
+) -> None:
+    # a broken copy made for validate, or an empty folder
+    data = validate_runs[copy][0] if copy else tmp_path
+    run = _run(capsys, ["export", "--year", "1860", "--data", str(data)])
+    assert run.returncode == 1
+    line = _error_line(run)
+    assert line.startswith(f"error: {data / file}: "), line
+    assert all(f in line for f in fragments), line
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_export_to_a_closed_pipe_stops_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], loaded: Atlas
+) -> None:
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    code = cli.main(["export", "--year", "1860"])
+    assert code == 1
+    assert capsys.readouterr().err == ""
