@@ -42,12 +42,16 @@ class Comparison:
 
     @property
     def within(self) -> bool:
+        """True when the atlas's area lies in the published range."""
         return self.figure.low <= self.computed_km2 <= self.figure.high
 
     @property
     def status(self) -> str:
-        """``"within"``, ``"recorded deviation"`` (outside, with the reason in the data) or
-        ``"outside"`` (outside, unexplained: a data error)."""
+        """How the atlas's area stands against the published range.
+
+        ``"within"``, ``"recorded deviation"`` (outside, with the reason in the
+        data) or ``"outside"`` (outside, unexplained: a data error).
+        """
         if self.within:
             return "within"
         return "recorded deviation" if self.figure.deviation else "outside"

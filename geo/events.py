@@ -53,7 +53,7 @@ def load_events(
     sections: Collection[str] | None = None,
     unit_ids: Collection[str] | None = None,
 ) -> tuple[Event, ...]:
-    """Read and validate ``events.csv``.
+    r"""Read and validate ``events.csv``.
 
     Parameters
     ----------
@@ -78,8 +78,8 @@ def load_events(
     Examples
     --------
     >>> import tempfile
-    >>> rows = ("date,title,units,section,source,note\\n"
-    ...         "1689-09-06,Treaty of Nerchinsk,amur_left_bank;uda,initial-contact,notes,\\n")
+    >>> rows = ("date,title,units,section,source,note\n"
+    ...         "1689-09-06,Treaty of Nerchinsk,amur_left_bank;uda,initial-contact,notes,\n")
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     p = Path(tmp, "events.csv")
     ...     _ = p.write_text(rows, encoding="utf-8")

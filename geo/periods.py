@@ -9,7 +9,7 @@ year (31 December), in the app and in the export alike.
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -124,7 +124,7 @@ def load_periods(
     holders: Collection[str],
     sections: Collection[str],
 ) -> tuple[Period, ...]:
-    """Read and check the periods of control.
+    r"""Read and check the periods of control.
 
     Every unit must have exactly one period in force on every date from
     :data:`FIRST_DATE` onward: periods of a unit are sorted, contiguous, and
@@ -138,9 +138,9 @@ def load_periods(
     Examples
     --------
     >>> import tempfile, os
-    >>> text = ("unit,start,end,holder,claimants,event,section,source,note\\n"
-    ...         "a,1640-01-01,1689-09-06,x,y,,s,src,\\n"
-    ...         "a,1689-09-06,,y,,Nerchinsk,s,src,\\n")
+    >>> text = ("unit,start,end,holder,claimants,event,section,source,note\n"
+    ...         "a,1640-01-01,1689-09-06,x,y,,s,src,\n"
+    ...         "a,1689-09-06,,y,,Nerchinsk,s,src,\n")
     >>> d = tempfile.mkdtemp(); p = Path(d, "p.csv"); _ = p.write_text(text)
     >>> [q.holder for q in load_periods(p, units={"a"}, holders={"x", "y"}, sections={"s"})]
     ['x', 'y']
@@ -260,7 +260,7 @@ def _read_meta(path: Path) -> dict:
     return meta
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]):
+def _read_csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             reader = csv.DictReader(fh)

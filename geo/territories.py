@@ -245,7 +245,9 @@ def _check_geometry(path: Path, where: str, geom: BaseGeometry) -> None:
         raise DataError(path, where, "coordinates outside EPSG:4326 (lon, lat) ranges")
 
 
-def overlaps(units: Iterable[Unit], tolerance_km2: float = OVERLAP_TOLERANCE_KM2):
+def overlaps(
+    units: Iterable[Unit], tolerance_km2: float = OVERLAP_TOLERANCE_KM2
+) -> list[tuple[str, str, float]]:
     """Pairs of units whose interiors overlap by more than ``tolerance_km2``.
 
     Examples

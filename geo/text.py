@@ -26,12 +26,12 @@ def html_text(text: str) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown (and the HTML Streamlit would show) so data is shown as written.
+    r"""Escape Markdown (and the HTML Streamlit would show) so data is shown as written.
 
     Examples
     --------
     >>> md_escape("*Sick man* of [Asia] <b>")
-    '\\\\*Sick man\\\\* of \\\\[Asia\\\\] \\\\<b\\\\>'
+    '\\*Sick man\\* of \\[Asia\\] \\<b\\>'
     """
     return _MD_SPECIAL.sub(r"\\\1", text)
 

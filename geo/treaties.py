@@ -102,7 +102,9 @@ def load_certainties(spec_path: Path) -> dict[str, Certainty]:
     return out
 
 
-def load_lines(path: Path, certainties: Iterable[str], unit_ids: Iterable[str]):
+def load_lines(
+    path: Path, certainties: Iterable[str], unit_ids: Iterable[str]
+) -> tuple[TreatyLine, ...]:
     """Read ``treaty_lines.geojson``.
 
     Raises
@@ -152,7 +154,9 @@ def load_lines(path: Path, certainties: Iterable[str], unit_ids: Iterable[str]):
     return tuple(out)
 
 
-def off_edges(lines: Iterable[TreatyLine], edges: Mapping[tuple[str, str], BaseGeometry]):
+def off_edges(
+    lines: Iterable[TreatyLine], edges: Mapping[tuple[str, str], BaseGeometry]
+) -> list[TreatyLine]:
     """Segments that do not lie on the shared edge they name (for validation).
 
     Examples

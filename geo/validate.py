@@ -6,11 +6,13 @@ can and lists all problems, each with the file, the feature and the reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from geo.areas import Comparison, compare, load_figures
 from geo.atlas import load_atlas
@@ -18,7 +20,7 @@ from geo.config import FIRST_YEAR
 from geo.dataio import SCHEMA_OF, missing_meta, read_json, shape_errors
 from geo.errors import DataError
 from geo.passages import passage_at
-from geo.territories import area_km2, overlaps, slivers
+from geo.territories import Unit, area_km2, overlaps, slivers
 from geo.treaties import off_edges
 
 NEAR_MISS_DEG = 0.002
@@ -33,6 +35,7 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
+        """The problem as one line: file, feature, reason."""
         return f"{self.file}: {self.feature}: {self.reason}"
 
 
@@ -151,7 +154,9 @@ def _shape(path: Path, data_dir: Path) -> list[Problem]:
     return [Problem(e.file, e.feature, e.reason) for e in shape_errors(path, doc, schema)]
 
 
-def _near_misses(units, edges, file: str) -> list[Problem]:
+def _near_misses(
+    units: Sequence[Unit], edges: Mapping[tuple[str, str], BaseGeometry], file: str
+) -> list[Problem]:
     # neighbours must share their edges exactly: two units that come within
     # a few hundred metres of each other without sharing an edge have a gap
     geoms = [u.geometry for u in units]
