@@ -1,17 +1,171 @@
-"""Fixtures shared by the test modules: the loaded atlas, and the project's folders."""
+"""Fixtures and helpers shared by the test modules.
+
+The project's folders and the loaded atlas; the app's pages run in-process by
+Streamlit's AppTest; and, for the browser tests, the real server started once
+with ``streamlit run`` and Debian's Chromium driven by Playwright.
+"""
 
 from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from geo.atlas import Atlas, load_atlas
 from geo.config import DATA_DIR, REPO
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from playwright.sync_api import Browser
+    from streamlit.testing.v1 import AppTest
+
 ROOT = REPO
 DATA = DATA_DIR
+
+APPTEST_TIMEOUT = 60
+SERVER_STARTUP_TIMEOUT = 60.0
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+_MD_ESCAPE = re.compile(r"\\(.)")
 
 
 @pytest.fixture(scope="session")
 def atlas() -> Atlas:
     """The atlas loaded from the committed ``data/``, once per test session."""
     return load_atlas(DATA_DIR)
+
+
+# ------------------------------------------------------------------ AppTest
+
+
+@pytest.fixture
+def load_page(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], AppTest]:
+    """A maker of fresh, not yet run AppTests of a script named from the repo root."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.chdir(ROOT)
+
+    def load(script: str) -> AppTest:
+        # a relative path would be taken relative to the calling test file, not the cwd
+        return AppTest.from_file(str(ROOT / script), default_timeout=APPTEST_TIMEOUT)
+
+    return load
+
+
+def run(at: AppTest) -> AppTest:
+    """Run the script once more and fail on any exception it shows."""
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def unescape(text: str) -> str:
+    """Undo geo.text.md_escape (backslash before Markdown specials)."""
+    return _MD_ESCAPE.sub(r"\1", text)
+
+
+def table_under(at: AppTest, heading: str) -> pd.DataFrame:
+    """The table shown under the header ``heading``, before the next header.
+
+    A display-only ``st.dataframe`` keeps its ``key`` out of the element tree,
+    so the tables are found by the heading a reader sees above them.
+    """
+    under = False
+    for node in at.main:
+        if node.type == "header":
+            if under:
+                break
+            under = node.value == heading
+        elif under and node.type == "dataframe":
+            return node.value
+    raise AssertionError(f"no table under the header {heading!r}")
+
+
+# ------------------------------------------------------------------ the real server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, logs: Path) -> None:
+    def output() -> str:
+        stderr = (logs / "stderr.log").read_text(errors="replace")[-3000:]
+        stdout = (logs / "stdout.log").read_text(errors="replace")[-1000:]
+        return f"--- stderr\n{stderr}\n--- stdout\n{stdout}"
+
+    deadline = time.monotonic() + SERVER_STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{output()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"streamlit not healthy after {SERVER_STARTUP_TIMEOUT:.0f} s:\n{output()}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of ``streamlit run app.py``, served headless on a free local port."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    logs = tmp_path_factory.mktemp("streamlit")
+    with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err)
+        try:
+            _wait_healthy(url, proc, logs)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless and without background traffic, launched by Playwright."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        try:
+            yield b
+        finally:
+            b.close()

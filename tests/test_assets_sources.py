@@ -8,12 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from geo.assets import BASE_FILES, WEB_DIR, WEB_FILES, install_static, leaflet_dir
 from geo.sources import FileSource, catalogue
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
 LEAFLET_IMAGES = sorted(
     p.relative_to(leaflet_dir() / "images").as_posix()
     for p in (leaflet_dir() / "images").rglob("*")
@@ -42,6 +41,7 @@ def test_leaflet_package_is_installed():
 
 
 def test_install_static_copies_leaflet_and_base_layers(tmp_path, base):
+    assert BASE_FILES and WEB_FILES
     static = tmp_path / "static"
     written = install_static(static, base)
     expected = (
@@ -110,6 +110,7 @@ def test_install_static_replaces_a_damaged_copy(tmp_path, base):
 def test_install_static_without_base_layers(tmp_path):
     static = tmp_path / "static"
     written = install_static(static, tmp_path / "no-base")
+    assert written
     assert (static / "leaflet" / "leaflet.js").is_file()
     assert not (static / "base").exists()
     assert all("base" not in p.relative_to(static).parts for p in written)

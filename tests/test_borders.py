@@ -30,6 +30,7 @@ IDS = tuple(u.id for u in GRID)
 
 @pytest.fixture(scope="module")
 def grid_edges():
+    """The shared edges of the 2x2 grid."""
     return shared_edges(GRID)
 
 
@@ -90,21 +91,31 @@ def test_one_side_has_no_border(grid_edges):
     assert side_borders(grid_edges, dict.fromkeys(IDS, "china")) == []
 
 
-def test_two_columns_give_one_straight_border(grid_edges):
-    sides = {"sw": "russia", "nw": "russia", "se": "china", "ne": "china"}
+@pytest.mark.parametrize(
+    ("sides", "line"),
+    [
+        pytest.param(
+            {"sw": "russia", "nw": "russia", "se": "china", "ne": "china"},
+            LineString([(1, 0), (1, 2)]),
+            id="two-columns-one-straight-line",
+        ),
+        pytest.param(
+            {"sw": "china", "ne": "china", "se": "russia", "nw": "russia"},
+            MultiLineString([[(1, 0), (1, 2)], [(0, 1), (2, 1)]]),
+            id="checkerboard-the-cross",
+        ),
+        pytest.param(
+            {"sw": "china", "se": "russia", "nw": "china"},
+            LineString([(1, 0), (1, 1)]),
+            id="a-unit-without-a-side-draws-none",
+        ),
+    ],
+)
+def test_two_sides_give_one_border(grid_edges, sides, line):
     (border,) = side_borders(grid_edges, sides)
     assert border.sides == ("china", "russia")
-    assert border.line.length == pytest.approx(2.0)
-    assert border.line.equals(LineString([(1, 0), (1, 2)]))
-
-
-def test_a_checkerboard_border_is_the_cross(grid_edges):
-    sides = {"sw": "china", "ne": "china", "se": "russia", "nw": "russia"}
-    (border,) = side_borders(grid_edges, sides)
-    assert border.sides == ("china", "russia")
-    assert border.line.length == pytest.approx(4.0)
-    cross = MultiLineString([[(1, 0), (1, 2)], [(0, 1), (2, 1)]])
-    assert border.line.symmetric_difference(cross).length == pytest.approx(0.0)
+    assert border.line.length == pytest.approx(line.length)
+    assert border.line.symmetric_difference(line).length == pytest.approx(0.0)
 
 
 def test_three_sides_give_three_borders_in_order(grid_edges):
@@ -114,12 +125,6 @@ def test_three_sides_give_three_borders_in_order(grid_edges):
     assert borders[("china", "russia")].equals(LineString([(1, 0), (1, 1)]))
     assert borders[("china", "mongolia")].equals(LineString([(0, 1), (1, 1)]))
     assert borders[("mongolia", "russia")].equals(LineString([(1, 1), (1, 2)]))
-
-
-def test_a_unit_without_a_side_draws_no_border(grid_edges):
-    sides = {"sw": "china", "se": "russia", "nw": "china"}
-    (border,) = side_borders(grid_edges, sides)
-    assert border.line.equals(LineString([(1, 0), (1, 1)]))
 
 
 @pytest.mark.parametrize(

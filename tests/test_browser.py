@@ -1,6 +1,6 @@
 """End-to-end tests: the real Streamlit server driven by headless Chromium (Playwright, sync API).
 
-One server per module on a free port; Chromium is Debian's (``playwright install`` is not used).
+The server and the browser are the session's ``server`` and ``browser`` fixtures (conftest.py).
 Every request to a host other than this machine is aborted, so the map must render offline.
 """
 
@@ -8,33 +8,20 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import DATA
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-STARTUP_TIMEOUT = 60.0
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+BASE_LAYERS = ("land", "lakes", "rivers")
 SIDE_COLORS = {
     s["id"]: s["color"] for s in json.loads((DATA / "holders.meta.json").read_text())["sides"]
 }
@@ -46,76 +33,6 @@ FIND_MAP = (
     "const key = Object.keys(w).find("
     "  k => k.startsWith('map_') && w[k] && typeof w[k].getZoom === 'function');"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}")
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "streamlit.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-            try:
-                _wait_healthy(url, proc, log)
-                yield url
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class Traffic:
@@ -142,6 +59,7 @@ class Traffic:
 
 @pytest.fixture
 def page_and_traffic(browser) -> Iterator[tuple[object, Traffic]]:
+    """A new page in its own offline browser context, with the traffic it makes."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     traffic = Traffic()
 
@@ -207,15 +125,13 @@ def test_map_renders_offline(server: str, page_and_traffic):
     expect(frame.locator("path.territory-amur_left_bank")).to_have_attribute(
         "fill", SIDE_COLORS["undetermined"]
     )
-    if (DATA / "base" / "land.geojson").exists():
-        expect(frame.locator("path.base-land").first).to_be_attached()
+    expect(frame.locator("path.base-land").first).to_be_attached()
 
     assert traffic.external() == [], "requests left this machine"
     assert traffic.status_of("/app/static/leaflet/leaflet.js") == 200
     assert traffic.status_of("/app/static/leaflet/leaflet.css") == 200
-    for name in ("land", "lakes", "rivers"):
-        if (DATA / "base" / f"{name}.geojson").exists():
-            assert traffic.status_of(f"/app/static/base/{name}.geojson") == 200, name
+    for name in BASE_LAYERS:
+        assert traffic.status_of(f"/app/static/base/{name}.geojson") == 200, name
 
 
 def test_slider_step_updates_map_in_place(server: str, page_and_traffic):

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from geo.errors import DataError
 from geo.events import COLUMNS, Event, events_about, events_in, load_events
@@ -15,16 +16,12 @@ from geo.passages import load_article, passage_at
 
 # the unit ids that territories.geojson defines, as data/units.json declares them
 UNITS = frozenset(
-    u["id"]
-    for u in json.loads(
-        (Path(__file__).resolve().parents[1] / "data" / "units.json").read_text(encoding="utf-8")
-    )["units"]
+    u["id"] for u in json.loads((DATA / "units.json").read_text(encoding="utf-8"))["units"]
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-EVENTS_CSV = ROOT / "data" / "events.csv"
-EVENTS_META = ROOT / "data" / "events.meta.json"
-SECTIONS_JSON = ROOT / "data" / "sections.json"
+EVENTS_CSV = DATA / "events.csv"
+EVENTS_META = DATA / "events.meta.json"
+SECTIONS_JSON = DATA / "sections.json"
 
 HEADER = ",".join(COLUMNS)
 GOOD_ROWS = [
@@ -46,6 +43,7 @@ def _write(tmp_path: Path, rows: list[str], header: str = HEADER) -> Path:
 
 @pytest.fixture
 def tiny(tmp_path: Path) -> tuple[Event, ...]:
+    """The events of GOOD_ROWS, loaded from a tiny CSV."""
     return load_events(_write(tmp_path, GOOD_ROWS), sections=SECTIONS)
 
 
@@ -85,14 +83,17 @@ def test_events_in_sorts_by_date_and_respects_year_bounds(tiny):
     assert events_in(tiny, 1968) == ()
 
 
-def test_events_about_filters_on_units(tiny):
-    assert [e.title for e in events_about(tiny, "zhenbao")] == ["First clash", "Another clash"]
-    assert [e.title for e in events_about(tiny, "uda")] == ["Treaty of Aigun"]
-    assert events_about(tiny, "tuva") == ()
-
-
-def test_events_about_an_unknown_unit_is_empty(tiny):
-    assert events_about(tiny, "atlantis") == ()
+@pytest.mark.parametrize(
+    ("unit", "titles"),
+    [
+        pytest.param("zhenbao", ["First clash", "Another clash"], id="two-events-by-date"),
+        pytest.param("uda", ["Treaty of Aigun"], id="one-of-several-units"),
+        pytest.param("tuva", [], id="a-unit-no-event-names"),
+        pytest.param("atlantis", [], id="an-unknown-unit"),
+    ],
+)
+def test_events_about_filters_on_units(tiny, unit, titles):
+    assert [e.title for e in events_about(tiny, unit)] == titles
 
 
 def test_unknown_section_is_only_checked_when_sections_are_given(tmp_path):
@@ -157,11 +158,13 @@ def test_missing_file_raises_data_error(tmp_path):
 
 @pytest.fixture(scope="module")
 def article():
+    """The article's sections, from the real data/sections.json."""
     return load_article(SECTIONS_JSON)
 
 
 @pytest.fixture(scope="module")
 def events(article):
+    """The real data/events.csv, checked against the article's sections."""
     return load_events(EVENTS_CSV, sections={s.id for s in article.sections})
 
 
@@ -182,11 +185,13 @@ def test_data_rows_are_in_date_order(events):
 
 
 def test_data_every_event_sits_in_the_passage_of_its_year(article, events):
+    assert events
     for event in events:
         assert passage_at(article, event.date.year).section.id == event.section, event.title
 
 
 def test_data_every_event_names_a_source(events):
+    assert events
     for event in events:
         assert event.source, event.title
         assert set(event.units) <= UNITS
@@ -265,9 +270,6 @@ def test_data_csv_is_plain(events):
 
 def test_data_units_exist_in_the_unit_catalogue(article, events):
     # The map draws units from data/units.json; an id it lacks would silently light nothing.
-    catalogue = ROOT / "data" / "units.json"
-    if not catalogue.exists():
-        pytest.skip("data/units.json not built yet")
-    known = {unit["id"] for unit in json.loads(catalogue.read_text(encoding="utf-8"))["units"]}
     used = {u for e in events for u in e.units} | {u for s in article.sections for u in s.units}
-    assert used <= known, sorted(used - known)
+    assert used
+    assert used <= UNITS, sorted(used - UNITS)

@@ -13,17 +13,16 @@ rivers' own ends, not by the build's construction data.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import shapely
 import shapely.ops
+from conftest import DATA
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, shape
 
 from geo.atlas import year_view
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 # the base layers are generalised to about 1 km; the border may not stray further
 # from the river than a fraction of that
 MAX_STRAY_KM = 0.5
@@ -46,11 +45,13 @@ def _layer(name: str) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def rivers():
+    """The base map's rivers by id."""
     return _layer("rivers")
 
 
 @pytest.fixture(scope="module")
 def lakes():
+    """The base map's lakes by id."""
     return _layer("lakes")
 
 
@@ -82,34 +83,34 @@ def _strays(stretch: LineString, border) -> list[tuple[float, float, float]]:
     return out
 
 
-@pytest.mark.parametrize("year", [1900, 1995, 2010])
-@pytest.mark.parametrize(
-    ("river", "start", "end"),
-    [
-        ("argun", KYAKHTA_ARGUN, SHILKA_ARGUN),
-        ("amur", SHILKA_ARGUN, ABOVE_ISLANDS),
-        ("sungacha", KHANKA_OUTFLOW, SUNGACHA_MOUTH),
-        ("ussuri", SUNGACHA_MOUTH, ABOVE_USSURI_MOUTH),
-    ],
+# the river stretches the border follows: from Nerchinsk (1689), and from Peking (1860) on
+NERCHINSK_RIVERS = (
+    ("shilka", GORBITSA_MOUTH, SHILKA_ARGUN),
+    ("argun", KYAKHTA_ARGUN, SHILKA_ARGUN),
 )
-def test_the_border_after_1860_runs_on_the_rivers(atlas, rivers, year, river, start, end):
+PEKING_RIVERS = (
+    ("argun", KYAKHTA_ARGUN, SHILKA_ARGUN),
+    ("amur", SHILKA_ARGUN, ABOVE_ISLANDS),
+    ("sungacha", KHANKA_OUTFLOW, SUNGACHA_MOUTH),
+    ("ussuri", SUNGACHA_MOUTH, ABOVE_USSURI_MOUTH),
+)
+RIVER_BORDERS = [
+    *(pytest.param(1700, *r, id=f"1700-{r[0]}") for r in NERCHINSK_RIVERS),
+    *(pytest.param(y, *r, id=f"{y}-{r[0]}") for y in (1900, 1995, 2010) for r in PEKING_RIVERS),
+]
+
+
+@pytest.mark.parametrize(("year", "river", "start", "end"), RIVER_BORDERS)
+def test_the_border_runs_on_the_rivers(atlas, rivers, year, river, start, end):
     stretch = _stretch(rivers[river], start, end)
     assert stretch.length > 0.5
     assert _strays(stretch, _border(atlas, year, {"china", "russia"})) == []
 
 
-@pytest.mark.parametrize(
-    ("river", "start", "end"),
-    [("shilka", GORBITSA_MOUTH, SHILKA_ARGUN), ("argun", KYAKHTA_ARGUN, SHILKA_ARGUN)],
-)
-def test_the_nerchinsk_border_runs_on_the_shilka_and_the_argun(atlas, rivers, river, start, end):
-    stretch = _stretch(rivers[river], start, end)
-    assert _strays(stretch, _border(atlas, 1700, {"china", "russia"})) == []
-
-
 def test_the_amur_is_no_border_before_aigun(atlas, rivers):
     stretch = _stretch(rivers["amur"], (127.5, 50.2), (130.0, 49.0))
     borders = [b.line for b in year_view(atlas, 1700).borders]
+    assert borders
     assert all(b.distance(stretch) > 1 for b in borders)
 
 

@@ -1,4 +1,4 @@
-"""AppTest tests of app.py: the slider, the passage, what the map is sent, the context panel, URLs.
+"""AppTest tests of the map page (app.py): the slider, the passage, the map, the context, the link.
 
 AppTest runs the script in-process without a browser: the map's component is only inspected
 through its arguments (``json_args``), and a click is simulated by seeding its session value.
@@ -10,104 +10,105 @@ import html
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
+from conftest import DATA, run, unescape
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-DEFAULT_YEAR = 1860  # app.DEFAULT_YEAR
+from geo.session import DEFAULT_YEAR, KEYS
+
 SNAPSHOT_WARNING = "The article was captured in early"
 
 SECTIONS = json.loads((DATA / "sections.json").read_text())["sections"]
 HEADINGS = {s["id"]: s["heading"] for s in SECTIONS}
 UNITS = {u["id"]: u for u in json.loads((DATA / "units.json").read_text())["units"]}
 
-# year -> (section id of the passage, {unit id: holder the map must be sent})
+# year -> (section of the passage, its heading, {unit id: holder the map must be sent})
 YEARS = {
-    1688: ("initial-contact", {"amur_left_bank": "Contested"}),
+    1688: ("initial-contact", "Initial contact", {"amur_left_bank": "Contested"}),
     1859: (
         "russian-encroachment",
+        "Russian encroachment",
         {"primorye": "Held jointly", "amur_left_bank": "Russian Empire"},
     ),
-    1861: ("russian-encroachment", {"primorye": "Russian Empire"}),
-    1912: ("xinhai-and-october-revolutions", {"outer_mongolia": "Bogd Khanate of Mongolia"}),
-    1925: ("kmt-cpc-and-the-chinese-civil-war", {"outer_mongolia": "Mongolian People's Republic"}),
-    1933: ("second-sino-japanese-war-and-wwii", {"manchuria": "Manchukuo"}),
+    1861: ("russian-encroachment", "Russian encroachment", {"primorye": "Russian Empire"}),
+    1912: (
+        "xinhai-and-october-revolutions",
+        "Xinhai and October Revolutions",
+        {"outer_mongolia": "Bogd Khanate of Mongolia"},
+    ),
+    1925: (
+        "kmt-cpc-and-the-chinese-civil-war",
+        "KMT, CPC, and the Chinese Civil War",
+        {"outer_mongolia": "Mongolian People's Republic"},
+    ),
+    1933: (
+        "second-sino-japanese-war-and-wwii",
+        "Second Sino-Japanese War and WWII",
+        {"manchuria": "Manchukuo"},
+    ),
     1946: (
         "war-of-liberation-and-the-peoples-republic-of-china",
+        "War of Liberation and the People's Republic of China",
         {"manchuria": "Republic of China"},
     ),
-    2007: ("settling-the-disputes", {"heixiazi_west": "Russian Federation"}),
-    2009: ("settling-the-disputes", {"heixiazi_west": "People's Republic of China"}),
-}
-EXPECTED_HEADINGS = {
-    1688: "Initial contact",
-    1859: "Russian encroachment",
-    1861: "Russian encroachment",
-    1912: "Xinhai and October Revolutions",
-    1925: "KMT, CPC, and the Chinese Civil War",
-    1933: "Second Sino-Japanese War and WWII",
-    1946: "War of Liberation and the People's Republic of China",
-    2007: "Settling the disputes",
-    2009: "Settling the disputes",
+    2007: (
+        "settling-the-disputes",
+        "Settling the disputes",
+        {"heixiazi_west": "Russian Federation"},
+    ),
+    2009: (
+        "settling-the-disputes",
+        "Settling the disputes",
+        {"heixiazi_west": "People's Republic of China"},
+    ),
 }
 
-_PROPERTIES = re.compile(r'"properties":\s*(\{[^{}]*\})')
-_MD_ESCAPE = re.compile(r"\\(.)")
+_UPDATE = re.compile(r"atlasMap\.update\((\{.*\})\);")
 
 
 # ---------------------------------------------------------------- helpers
 
 
 @pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """A fresh AppTest of app.py, not yet run, with the cwd at the repo root."""
-    monkeypatch.chdir(ROOT)
-    # a relative path would be taken relative to this test file, not the cwd
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def app(load_page) -> AppTest:
+    """A fresh AppTest of the map page, not yet run."""
+    return load_page("app.py")
 
 
 def at_year(at: AppTest, year: int) -> AppTest:
     """Run once (the first run reads the URL), then move the slider to ``year``."""
-    if "year" not in at.session_state:
+    if KEYS.year not in at.session_state:
         run(at)
-    at.slider(key="year").set_value(year)
+    at.slider(key=KEYS.year).set_value(year)
     return run(at)
 
 
 def map_args(at: AppTest) -> dict:
+    """The arguments the page sends its one map component."""
     components = at.get("component_instance")
     assert len(components) == 1, f"expected one map component, got {len(components)}"
-    return json.loads(components[0].proto.json_args)
+    (component,) = components
+    return json.loads(component.proto.json_args)
+
+
+def update_sent(at: AppTest) -> dict:
+    """The year's update (units, border pieces, places) in the feature-group JS.
+
+    Fails if there is none (e.g. if the JS format changed).
+    """
+    js = map_args(at)["feature_group"]
+    match = _UPDATE.search(js)
+    assert match, f"no map update found in the feature group JS: {js[:300]!r}"
+    return json.loads(match.group(1))
 
 
 def holders_sent(at: AppTest) -> dict[str, str]:
-    """``{unit id: holder}`` from the territories' GeoJSON embedded in the feature-group JS.
-
-    Fails if no territory properties are found (e.g. if the JS format changed).
-    """
-    js = map_args(at)["feature_group"]
-    found = {}
-    for match in _PROPERTIES.finditer(js):
-        props = json.loads(match.group(1))
-        if "holder" in props and "id" in props:
-            # strings are HTML-escaped for the tooltips (geo.mapview.unit_collection)
-            found[props["id"]] = html.unescape(props["holder"])
-    assert found, f"no territory properties found in the feature group JS: {js[:300]!r}"
+    """``{unit id: holder}`` as the map is told to show them."""
+    # strings are HTML-escaped for the tooltips (geo.mapdata.MapUpdate.to_json)
+    found = {uid: html.unescape(u[2]) for uid, u in update_sent(at)["units"].items()}
+    assert found
     return found
-
-
-def unescape(text: str) -> str:
-    """Undo geo.text.md_escape (backslash before Markdown specials)."""
-    return _MD_ESCAPE.sub(r"\1", text)
 
 
 def text_of(at: AppTest, key: str) -> str:
@@ -136,21 +137,17 @@ def warnings(at: AppTest) -> list[str]:
 # ---------------------------------------------------------------- years
 
 
-def test_headings_match_sections_json():
-    for year, (section, _) in YEARS.items():
-        assert HEADINGS[section] == EXPECTED_HEADINGS[year]
-
-
 @pytest.mark.parametrize("year", sorted(YEARS))
 def test_year_passage_and_holders(app: AppTest, year: int):
+    section, heading, expected = YEARS[year]
+    assert HEADINGS[section] == heading, "the heading is the section's in sections.json"
     at = at_year(app, year)
-    section, expected = YEARS[year]
-    assert at.slider(key="year").value == year
-    assert subheaders_in(at, "passage") == [EXPECTED_HEADINGS[year]]
+    assert at.slider(key=KEYS.year).value == year
+    assert subheaders_in(at, "passage") == [heading]
     sent = holders_sent(at)
     assert set(sent) == set(UNITS), "every unit is sent to the map"
-    for unit, holder in expected.items():
-        assert sent[unit] == holder, (year, unit)
+    assert expected
+    assert {unit: sent[unit] for unit in expected} == expected
 
 
 @pytest.mark.parametrize(("year", "shown"), [(1859, False), (2007, True), (2009, True)])
@@ -198,7 +195,7 @@ def test_base_map_is_constant(app: AppTest):
 
 def test_download_button_follows_year(app: AppTest):
     at = at_year(app, 1933)
-    button = at.get_by_key("download")
+    button = at.get_by_key(KEYS.download)
     assert "1933" in button.label
 
 
@@ -222,35 +219,32 @@ def assert_primorye_context(text: str) -> None:
 
 def test_context_empty_by_default(app: AppTest):
     at = run(app)
-    assert at.selectbox(key="selected").value is None
+    assert at.selectbox(key=KEYS.selected).value is None
     assert "Click a territory" in text_of(at, "context")
     assert not subheaders_in(at, "context")
 
 
 def test_context_from_session_state(app: AppTest):
     at = at_year(app, 1859)
-    at.session_state["selected"] = "primorye"
+    at.session_state[KEYS.selected] = "primorye"
     run(at)
     assert subheaders_in(at, "context") == [UNITS["primorye"]["name_en"]]
     assert_primorye_context(text_of(at, "context"))
-    sent = json.loads(
-        re.search(
-            r'"properties":\s*(\{[^{}]*"id": "primorye"[^{}]*\})', map_args(at)["feature_group"]
-        ).group(1)
-    )
-    assert sent["selected"] is True
+    units = update_sent(at)["units"]
+    assert units["primorye"][3] is True
+    assert not [uid for uid, u in units.items() if u[3] and uid != "primorye"]
 
 
 def test_context_from_selectbox(app: AppTest):
     at = at_year(app, 1859)
-    at.selectbox(key="selected").set_value("primorye")
+    at.selectbox(key=KEYS.selected).set_value("primorye")
     run(at)
     assert_primorye_context(text_of(at, "context"))
 
 
 def test_context_shows_the_published_areas_that_count_the_unit(app: AppTest):
     at = at_year(app, 1900)
-    at.selectbox(key="selected").set_value("primorye")
+    at.selectbox(key=KEYS.selected).set_value("primorye")
     text = text_of(run(at), "context")
     assert "Published areas that count it" in text
     published = text.split("Published areas that count it", 1)[1]
@@ -259,22 +253,22 @@ def test_context_shows_the_published_areas_that_count_the_unit(app: AppTest):
     assert "about 400,000 km²" in text
     assert "short of the record" not in text
 
-    at.selectbox(key="selected").set_value("heixiazi_east")
+    at.selectbox(key=KEYS.selected).set_value("heixiazi_east")
     text = text_of(run(at), "context")
     assert "327 to 350 km²" in text
     assert "short of the record: see the Areas page" in text
 
-    at.selectbox(key="selected").set_value("siberia")
+    at.selectbox(key=KEYS.selected).set_value("siberia")
     assert "Published areas" not in text_of(run(at), "context")
 
 
 def test_context_from_map_click(app: AppTest):
     at = at_year(app, 1859)
-    at.session_state["map"] = {
+    at.session_state[KEYS.map] = {
         "last_active_drawing": {"type": "Feature", "properties": {"id": "tarabarov"}}
     }
     run(at)
-    assert at.selectbox(key="selected").value == "tarabarov"
+    assert at.selectbox(key=KEYS.selected).value == "tarabarov"
     text = text_of(at, "context")
     assert "Tarabarov" in text
     assert UNITS["tarabarov"]["name_ru"] in text
@@ -284,62 +278,61 @@ def test_context_from_map_click(app: AppTest):
 def test_click_then_selectbox_wins(app: AppTest):
     """After a click, choosing another unit in the selectbox is not overridden by the old click."""
     at = at_year(app, 1859)
-    at.session_state["map"] = {
+    at.session_state[KEYS.map] = {
         "last_active_drawing": {"type": "Feature", "properties": {"id": "tarabarov"}}
     }
     run(at)
-    at.selectbox(key="selected").set_value("zhenbao")
+    at.selectbox(key=KEYS.selected).set_value("zhenbao")
     run(at)
     assert subheaders_in(at, "context") == [UNITS["zhenbao"]["name_en"]]
 
 
 def test_click_on_unknown_id_is_ignored(app: AppTest):
     at = at_year(app, 1859)
-    at.session_state["map"] = {
+    at.session_state[KEYS.map] = {
         "last_active_drawing": {"type": "Feature", "properties": {"id": "nope"}}
     }
     run(at)
-    assert at.selectbox(key="selected").value is None
+    assert at.selectbox(key=KEYS.selected).value is None
 
 
 # ---------------------------------------------------------------- URL parameters
 
 
-def test_url_year_too_late_is_clamped(app: AppTest):
-    app.query_params["year"] = "3000"
+THIS_YEAR = date.today().year
+
+
+@pytest.mark.parametrize(
+    ("raw", "year", "notice"),
+    [
+        pytest.param("3000", THIS_YEAR, ("3000", str(THIS_YEAR)), id="too-late-is-clamped"),
+        pytest.param("1000", 1640, ("1000", "1640"), id="too-early-is-clamped"),
+        pytest.param("abc", DEFAULT_YEAR, ("abc", "not a year"), id="not-a-number-is-the-default"),
+    ],
+)
+def test_url_year_out_of_range_or_not_a_number_opens_with_a_notice(
+    app: AppTest, raw: str, year: int, notice: tuple[str, ...]
+):
+    app.query_params["year"] = raw
     at = run(app)
-    this_year = date.today().year
-    assert at.slider(key="year").value == this_year
-    assert any("3000" in w and str(this_year) in w for w in warnings(at)), warnings(at)
+    assert at.slider(key=KEYS.year).value == year
+    assert any(all(part in w for part in notice) for w in warnings(at)), warnings(at)
 
 
-def test_url_year_too_early_is_clamped(app: AppTest):
-    app.query_params["year"] = "1000"
-    at = run(app)
-    assert at.slider(key="year").value == 1640
-    assert any("1000" in w for w in warnings(at)), warnings(at)
-
-
-def test_url_year_not_a_number(app: AppTest):
-    app.query_params["year"] = "abc"
-    at = run(app)
-    assert at.slider(key="year").value == DEFAULT_YEAR
-    assert any("abc" in w and "not a year" in w for w in warnings(at)), warnings(at)
-
-
-def test_url_year_valid(app: AppTest):
+def test_url_year_in_range_opens_that_year_silently(app: AppTest):
     app.query_params["year"] = "1933"
     at = run(app)
-    assert at.slider(key="year").value == 1933
+    assert at.slider(key=KEYS.year).value == 1933
     assert not warnings(at)
-    assert subheaders_in(at, "passage") == [EXPECTED_HEADINGS[1933]]
+    _, heading, _ = YEARS[1933]
+    assert subheaders_in(at, "passage") == [heading]
 
 
 def test_url_unit_unknown(app: AppTest):
     app.query_params["unit"] = "nope"
     at = run(app)
     assert any("nope" in w for w in warnings(at)), warnings(at)
-    assert at.selectbox(key="selected").value is None
+    assert at.selectbox(key=KEYS.selected).value is None
     assert not subheaders_in(at, "context")
 
 
@@ -348,8 +341,8 @@ def test_url_unit_and_year(app: AppTest):
     app.query_params["year"] = "1969"
     at = run(app)
     assert not warnings(at)
-    assert at.slider(key="year").value == 1969
-    assert at.selectbox(key="selected").value == "zhenbao"
+    assert at.slider(key=KEYS.year).value == 1969
+    assert at.selectbox(key=KEYS.selected).value == "zhenbao"
     assert subheaders_in(at, "context") == [UNITS["zhenbao"]["name_en"]]
     text = text_of(at, "context")
     assert "Zhenbao" in text
@@ -363,63 +356,31 @@ def test_url_notice_shown_once(app: AppTest):
     assert warnings(at)
     at = at_year(at, 1859)
     assert not [w for w in warnings(at) if "abc" in w]
-    assert at.slider(key="year").value == 1859
+    assert at.slider(key=KEYS.year).value == 1859
 
 
 def test_url_written_back(app: AppTest):
     at = run(app)
     assert at.query_params["year"] == str(DEFAULT_YEAR)
     assert "unit" not in at.query_params
-    at.slider(key="year").set_value(1900)
-    at.selectbox(key="selected").set_value("tuva")
+    at.slider(key=KEYS.year).set_value(1900)
+    at.selectbox(key=KEYS.selected).set_value("tuva")
     run(at)
     assert at.query_params["year"] == "1900"
     assert at.query_params["unit"] == "tuva"
-    at.selectbox(key="selected").set_value(None)
+    at.selectbox(key=KEYS.selected).set_value(None)
     run(at)
     assert "unit" not in at.query_params
 
 
-# ------------------------------------------------------------------ the other pages
-
-
-def _page(monkeypatch: pytest.MonkeyPatch, name: str) -> AppTest:
-    monkeypatch.chdir(ROOT)
-    return run(AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60))
-
-
-def test_sources_page_lists_every_data_file_and_the_article_licence(monkeypatch):
-    at = _page(monkeypatch, "1_Sources.py")
-    text = _MD_ESCAPE.sub(r"\1", " ".join(m.value for m in at.markdown))
-    assert "CC BY-SA 3.0 / GFDL" in text
-    files = {row for row in at.dataframe[0].value["File"]}
-    assert {"periods.csv", "territories.geojson", "sections.json", "base/rivers.geojson"} <= files
-    assert "How to cite" in [h.value for h in at.header]
-
-
-def test_areas_page_shows_published_beside_computed_and_the_transfers(monkeypatch):
-    at = _page(monkeypatch, "2_Areas.py")
-    figures = at.dataframe[0].value
-    assert "Outer Manchuria (Aigun and Peking cessions, mainland)" in list(figures["Area"])
-    within = dict(zip(figures["Area"], figures["Within"], strict=True))
-    assert within["Outer Manchuria (Aigun and Peking cessions, mainland)"] == "yes"
-    assert within["Bolshoy Ussuriysky / Heixiazi Island"] == "no (see below)"
-    assert "NO" not in within.values()
-    (warning,) = at.warning
-    assert "Bolshoy Ussuriysky" in warning.value and "not stretched" in warning.value
-    transfers = at.dataframe[2].value
-    assert "Treaty of Aigun" in list(transfers["Event"])
-    assert "Convention of Peking" in list(transfers["Event"])
-
-
 def test_a_small_selected_unit_is_zoomed_to_and_a_large_one_is_not(app):
     at = at_year(app, 2009)
-    at.selectbox(key="selected").set_value("tarabarov")
+    at.selectbox(key=KEYS.selected).set_value("tarabarov")
     args = map_args(run(at))
     assert args["zoom"] >= 10
     lat, lng = args["center"]
     assert abs(lat - 48.379) < 0.1 and abs(lng - 134.52) < 0.1  # history-facts.md §2
-    at.selectbox(key="selected").set_value("manchuria")
+    at.selectbox(key=KEYS.selected).set_value("manchuria")
     args = map_args(run(at))
     assert args["zoom"] is None and args["center"] is None
 
@@ -435,10 +396,20 @@ def test_place_markers_carry_the_name_of_the_era(app):
 
 def test_a_change_year_pill_moves_the_slider_there(app):
     at = at_year(app, 1700)
-    at.button_group(key="jump").set_value(1858)
+    at.button_group(key=KEYS.jump).set_value(1858)
     run(at)
-    assert at.slider(key="year").value == 1858
-    assert at.button_group(key="jump").value is None  # cleared, so it does not stay lit
+    assert at.slider(key=KEYS.year).value == 1858
+    assert at.button_group(key=KEYS.jump).value is None  # cleared, so it does not stay lit
     holders = holders_sent(at)
     assert holders["amur_left_bank"] == "Russian Empire"
     assert holders["primorye"] == "Held jointly"
+
+
+def test_a_step_sends_styles_not_geometry(app: AppTest):
+    """The polygons and border pieces are static files; a year only restyles them by id."""
+    args = map_args(at_year(app, 1860))
+    assert '"coordinates"' not in args["feature_group"]
+    update = update_sent(app)
+    assert update["lines"] and update["places"]
+    # the whole component message, base map included, stays far below 20 KB
+    assert len(json.dumps(args)) < 20_000
