@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import loaders
-from geo.atlas import change_years, last_year, legend_rows, situation_json, year_view
+from geo.atlas import change_years, last_year, legend_rows, situation_json
 from geo.config import FIRST_YEAR
-from geo.mapview import HEIGHT, base_map, unit_collection, unit_focus, year_layer
+from geo.mapdata import map_update
+from geo.mapview import HEIGHT, base_map, unit_focus, year_layer
 from geo.panels import context_panel, passage_panel
 from geo.session import KEYS, clicked_unit, decode_click, first_view, jump_to_pill, write_link
 from geo.text import md_escape
@@ -56,16 +59,21 @@ st.pills(
 selected = state.get(KEYS.selected)
 write_link(st.query_params, year, selected)
 
-view = year_view(atlas, year)
 col_map, col_text = st.columns([2, 1], gap="medium")
+# the passage is written before the map: Streamlit sends elements as the script reaches them
+with col_text, st.container(key="passage"):
+    passage = passage_panel(atlas, year)
+    st.caption(passage.trail)
+    st.subheader(passage.heading, anchor=False)
+    for style, text in passage.blocks():
+        SHOW[style](text)
+
 with col_map:
     focus = unit_focus(atlas, selected)
     st_folium(
-        base_map(legend_rows(atlas)),
+        base_map(legend_rows(atlas), atlas.certainties),
         key=KEYS.map,
-        feature_group_to_add=year_layer(
-            unit_collection(atlas.geometries, view.units, selected), view.lines, view.places
-        ),
+        feature_group_to_add=year_layer(map_update(atlas, loaders.map_atoms(), year, selected)),
         height=HEIGHT,
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked_count"],
@@ -79,20 +87,14 @@ with col_map:
         placeholder="Click the map or choose a territory",
         format_func=lambda uid: "None" if uid is None else atlas.unit(uid).name_en,
     )
+    # made on click only, so a step of the slider costs nothing here
     st.download_button(
         f"Download {year} as GeoJSON",
-        data=situation_json(atlas, year),
+        data=partial(situation_json, atlas, year),
         file_name=f"sino-russian-border-{year}.geojson",
         mime="application/geo+json",
         key=KEYS.download,
     )
-
-with col_text, st.container(key="passage"):
-    passage = passage_panel(atlas, view)
-    st.caption(passage.trail)
-    st.subheader(passage.heading, anchor=False)
-    for style, text in passage.blocks():
-        SHOW[style](text)
 
 with st.container(key="context"):
     if not selected:

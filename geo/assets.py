@@ -9,7 +9,9 @@ package ``django-js-lib-leaflet``, the map's script and styles from
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 LEAFLET_PACKAGE = "js_lib_leaflet"
@@ -33,10 +35,14 @@ def leaflet_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static" / LEAFLET_PACKAGE
 
 
-def install_static(static_dir: Path, base_dir: Path) -> list[Path]:
-    """Copy Leaflet and the base layers into ``static_dir``; return what was written.
+def install_static(
+    static_dir: Path, base_dir: Path, generated: Mapping[str, dict] | None = None
+) -> list[Path]:
+    """Copy Leaflet, the map's files and the base layers into ``static_dir``; return what changed.
 
-    Files already up to date are left alone, so calling it on every start is cheap.
+    ``generated`` maps file names to GeoJSON documents made from the data (the
+    units and the pieces of border), written under ``atlas/``. Files already up
+    to date are left alone, so calling it on every start is cheap.
 
     Examples
     --------
@@ -46,7 +52,11 @@ def install_static(static_dir: Path, base_dir: Path) -> list[Path]:
     >>> (out / "leaflet" / "leaflet.js").is_file(), (out / "atlas" / "atlas.js").is_file()
     (True, True)
     """
-    written = []
+    written = [
+        path
+        for name, doc in (generated or {}).items()
+        for path in _write_if_changed(static_dir / "atlas" / name, _compact_json(doc))
+    ]
     sources = [(leaflet_dir() / name, static_dir / "leaflet" / name) for name in LEAFLET_FILES]
     sources += [(WEB_DIR / name, static_dir / "atlas" / name) for name in WEB_FILES]
     sources += [(base_dir / name, static_dir / "base" / name) for name in BASE_FILES]
@@ -71,4 +81,19 @@ def _copy_if_changed(src: Path, dst: Path) -> list[Path]:
         return []
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src, dst)
+    return [dst]
+
+
+def _compact_json(doc: dict) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _write_if_changed(dst: Path, content: bytes) -> list[Path]:
+    if dst.exists() and dst.read_bytes() == content:
+        return []
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    # write beside it and move over, so a reader never sees half a file
+    tmp = dst.with_suffix(dst.suffix + ".tmp")
+    tmp.write_bytes(content)
+    tmp.replace(dst)
     return [dst]

@@ -16,6 +16,7 @@ from geo.assets import install_static
 from geo.atlas import Atlas, load_atlas
 from geo.config import DATA_DIR
 from geo.errors import DataError
+from geo.mapdata import Atom, atom_geometry, line_atoms, place_geometry, unit_geometry
 from geo.text import md_escape
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -36,9 +37,21 @@ def figures() -> tuple[Comparison, ...]:
 
 
 @st.cache_resource(show_spinner=False)
+def map_atoms() -> tuple[Atom, ...]:
+    """The pieces of border the map restyles each year, cut once per process."""
+    data = atlas()
+    return line_atoms(data.edges, data.treaty_lines)
+
+
+@st.cache_resource(show_spinner=False)
 def static_files() -> int:
-    """Put Leaflet, the map's script and the base layers where Streamlit serves them."""
-    return len(install_static(STATIC_DIR, DATA_DIR / "base"))
+    """Put Leaflet, the map's files, the units, the borders and the base layers in place."""
+    generated = {
+        "units.geojson": unit_geometry(atlas()),
+        "lines.geojson": atom_geometry(map_atoms()),
+        "places.geojson": place_geometry(atlas()),
+    }
+    return len(install_static(STATIC_DIR, DATA_DIR / "base", generated))
 
 
 def atlas_or_stop() -> tuple[Atlas, tuple[Comparison, ...]]:

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
-from shapely.geometry import mapping
 
-from geo.atlas import Atlas, LegendRow, LineView, PlaceView, UnitView
+from geo.atlas import Atlas, LegendRow
 from geo.config import MAP_BOUNDS
+from geo.mapdata import MapUpdate
 from geo.text import html_text
+from geo.treaties import Certainty
 
 STATIC_URL = "/app/static"
 BASE_LAYERS = ("land", "lakes", "rivers")
@@ -47,7 +48,20 @@ RIVER_CASING_PX = 1.8
 # (from zoom, line width in px) for the rivers
 RIVER_WIDTHS = ((0, 1.5), (6, 2.5), (8, 4.0), (10, 6.0))
 BORDER_COLOR = "#1d1d1d"
+UNIT_FILL_OPACITY = 0.55
+UNIT_EDGE_COLOR = "#666666"
+UNIT_EDGE_PX = 0.5
+UNIT_EDGE_OPACITY = 0.5
+# a unit's fill before its first update arrives
+PENDING_COLOR = "#dddddd"
 SELECTED_COLOR = "#ffd400"
+SELECTED_PX = 3
+HOVER_PX = 2.5
+HOVER_FILL_OPACITY = 0.7
+PLACE_RADIUS_PX = 4
+PLACE_EDGE_COLOR = "#222222"
+PLACE_EDGE_PX = 1
+PLACE_FILL_COLOR = "#ffffff"
 PANES = (("water", 440), ("borders", 450), ("places", 460))
 # a unit too small to see at the opening zoom is zoomed to when it is selected
 FOCUS_MAX_KM2 = 5000.0
@@ -77,6 +91,57 @@ class _StaticBase(MacroElement):
         self.settings = json.dumps(
             {"url": url, "layers": list(layers), "sea": SEA_COLOR, "styles": _base_styles()}
         )
+
+
+class _StaticUnits(MacroElement):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        atlasMap.addUnits({{ this._parent.get_name() }}, {{ this.settings }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, line_styles: Mapping[str, Certainty], url: str) -> None:
+        super().__init__()
+        self.settings = json.dumps(
+            {
+                "url": url,
+                "unit": {
+                    "fillOpacity": UNIT_FILL_OPACITY,
+                    "edge": UNIT_EDGE_COLOR,
+                    "weight": UNIT_EDGE_PX,
+                    "opacity": UNIT_EDGE_OPACITY,
+                    "selectedColor": SELECTED_COLOR,
+                    "selectedWeight": SELECTED_PX,
+                    "pending": PENDING_COLOR,
+                },
+                "hover": {"weight": HOVER_PX, "fillOpacity": HOVER_FILL_OPACITY},
+                "place": {
+                    "radius": PLACE_RADIUS_PX,
+                    "color": PLACE_EDGE_COLOR,
+                    "weight": PLACE_EDGE_PX,
+                    "fill": PLACE_FILL_COLOR,
+                },
+                "lines": {
+                    kind: {"color": s.color, "weight": s.weight, "dash": s.dash}
+                    for kind, s in line_styles.items()
+                },
+            },
+            sort_keys=True,
+        )
+
+
+class _Update(MacroElement):
+    # runs in the year's feature group: restyles the units and redraws the
+    # border pieces that the base map loaded once (see update in web/atlas.js)
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        atlasMap.update({{ this.data }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, update: MapUpdate) -> None:
+        super().__init__()
+        self.data = json.dumps(update.to_json(), ensure_ascii=False, sort_keys=True)
 
 
 class _Legend(MacroElement):
@@ -170,12 +235,21 @@ def legend_html(rows: Sequence[LegendRow], title: str) -> str:
     return "".join(parts)
 
 
-def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) -> folium.Map:
-    """The constant base map: offline Leaflet, the embedded base geography, the legend.
+def base_map(
+    legend_rows: Sequence[LegendRow],
+    line_styles: Mapping[str, Certainty],
+    *,
+    static_url: str = STATIC_URL,
+) -> folium.Map:
+    """The constant base map: offline Leaflet, the base geography, the units, the legend.
+
+    The units' polygons and the pieces of border are loaded once from the
+    static files (:func:`geo.mapdata.unit_geometry`, :func:`geo.mapdata.atom_geometry`);
+    each year's feature group (:func:`year_layer`) only restyles them.
 
     Examples
     --------
-    >>> m = base_map([LegendRow("China", "#d9534f")])
+    >>> m = base_map([LegendRow("China", "#d9534f")], {})
     >>> [src for _, src in m.default_js]
     ['/app/static/leaflet/leaflet.js', '/app/static/atlas/atlas.js']
     """
@@ -208,6 +282,7 @@ def base_map(legend_rows: Sequence[LegendRow], *, static_url: str = STATIC_URL) 
     for name, z in PANES:
         folium.map.CustomPane(name, z_index=z, pointer_events=False).add_to(m)
     m.add_child(_StaticBase(BASE_LAYERS, static_url))
+    m.add_child(_StaticUnits(line_styles, static_url))
     m.add_child(_Legend(legend_rows, "Held by"))
     return m
 
@@ -249,169 +324,20 @@ def unit_focus(atlas: Atlas, unit_id: str | None) -> tuple[tuple[float, float], 
     return focus(atlas.unit(unit_id).geometry.bounds, atlas.areas[unit_id])
 
 
-def unit_collection(
-    geometries: Mapping[str, dict], views: Iterable[UnitView], selected: str | None = None
-) -> dict:
-    """GeoJSON of the units for one year; every string property is escaped.
+def year_layer(update: MapUpdate) -> folium.FeatureGroup:
+    """The feature group of one year: a small script that restyles the map by id.
 
-    ``geometries`` holds each unit's GeoJSON geometry (made once, reused).
-
-    Examples
-    --------
-    >>> g = {"a": {"type": "Point", "coordinates": [0, 0]}}
-    >>> fc = unit_collection(g, [UnitView("a", "<A>", "Qing", "china", "", "#d00")])
-    >>> fc["features"][0]["properties"]["name"]
-    '&lt;A&gt;'
-    """
-    return _collection(
-        _feature(
-            v.id,
-            geometries[v.id],
-            text={"name": v.name, "holder": v.holder, "claimants": v.claimants or "none"},
-            side=v.side,
-            color=v.color,
-            selected=v.id == selected,
-        )
-        for v in views
-    )
-
-
-def line_collection(lines: Iterable[LineView]) -> dict:
-    """GeoJSON of the year's border and treaty lines; labels are escaped.
+    The units, the pieces of border and the places were loaded once by the
+    base map (:func:`base_map`); a year only says how to draw them.
 
     Examples
     --------
-    >>> from shapely.geometry import LineString
-    >>> fc = line_collection([LineView("a-b", "A <&> B", LineString([(0, 0), (1, 1)]),
-    ...                                "border", None, 2.0, "#111")])
-    >>> fc["features"][0]["properties"]["label"]
-    'A &lt;&amp;&gt; B'
-    """
-    return _collection(
-        _feature(
-            ln.id,
-            mapping(ln.geometry),
-            text={"label": ln.label},
-            kind=ln.kind,
-            dash=ln.dash,
-            weight=ln.weight,
-            color=ln.color,
-        )
-        for ln in lines
-        if not ln.geometry.is_empty
-    )
-
-
-def place_collection(places: Iterable[PlaceView]) -> dict:
-    """GeoJSON points of the year's places, named in three languages; names are escaped.
-
-    Examples
-    --------
-    >>> fc = place_collection([PlaceView("x", 130.0, 45.0, "<X>", "Икс", "叉")])
-    >>> fc["features"][0]["properties"]["label"]
-    '&lt;X&gt; · Икс · 叉'
-    """
-    return _collection(
-        _feature(
-            p.id,
-            {"type": "Point", "coordinates": [p.lon, p.lat]},
-            text={"label": f"{p.name_en} · {p.name_ru} · {p.name_zh}"},
-        )
-        for p in places
-    )
-
-
-def _feature(feature_id: str, geometry: dict, *, text: Mapping[str, str], **values: object) -> dict:
-    # the one way data reaches the map's HTML: text properties are escaped
-    # here, and the tooltips show them as they are
-    properties = {"id": feature_id, **{k: html_text(v) for k, v in text.items()}, **values}
-    return {"type": "Feature", "id": feature_id, "geometry": geometry, "properties": properties}
-
-
-def _collection(features: Iterable[dict]) -> dict:
-    return {"type": "FeatureCollection", "features": list(features)}
-
-
-def _unit_style(feature: dict) -> dict:
-    p = feature["properties"]
-    return {
-        "fillColor": p["color"],
-        "fillOpacity": 0.55,
-        "color": SELECTED_COLOR if p["selected"] else "#666666",
-        "opacity": 1 if p["selected"] else 0.5,
-        "weight": 3 if p["selected"] else 0.5,
-        "className": f"territory territory-{p['id']} side-{p['side']}",
-    }
-
-
-def _line_style(feature: dict) -> dict:
-    p = feature["properties"]
-    style = {
-        "color": p["color"],
-        "weight": p["weight"],
-        "opacity": 0.95,
-        "className": f"line line-{p['kind']} line-{p['id']}",
-    }
-    if p["dash"]:
-        style["dashArray"] = p["dash"]
-    return style
-
-
-def _place_style(feature: dict) -> dict:
-    return {"className": f"place place-{feature['properties']['id']}"}
-
-
-def year_layer(
-    units: dict,
-    lines: Sequence[LineView],
-    places: Sequence[PlaceView],
-    *,
-    name: str = "year",
-) -> folium.FeatureGroup:
-    """The feature group for one year: territories, border lines and places.
-
-    Examples
-    --------
-    >>> fg = year_layer({"type": "FeatureCollection", "features": []}, [], [])
+    >>> from geo.mapdata import MapUpdate
+    >>> fg = year_layer(MapUpdate({}, {}, {}))
     >>> isinstance(fg, folium.FeatureGroup)
     True
     """
-    fg = folium.FeatureGroup(name=name)
-    if units["features"]:
-        folium.GeoJson(
-            units,
-            name="territories",
-            style_function=_unit_style,
-            highlight_function=lambda f: {"weight": 2.5, "fillOpacity": 0.7},
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "holder"], aliases=["", "Held by:"], labels=True, sticky=True
-            ),
-        ).add_to(fg)
-    line_features = line_collection(lines)
-    if line_features["features"]:
-        folium.GeoJson(
-            line_features,
-            name="lines",
-            style_function=_line_style,
-            interactive=False,
-            pane="borders",
-        ).add_to(fg)
-    place_features = place_collection(places)
-    if place_features["features"]:
-        folium.GeoJson(
-            place_features,
-            name="places",
-            marker=folium.CircleMarker(
-                radius=4,
-                color="#222222",
-                weight=1,
-                fill=True,
-                fill_color="#ffffff",
-                fill_opacity=1,
-            ),
-            style_function=_place_style,
-            pane="places",
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-        ).add_to(fg)
+    fg = folium.FeatureGroup(name="year")
+    fg.add_child(_Update(update))
     fg.add_child(_PruneOldFeatureGroups())
     return fg

@@ -1,7 +1,7 @@
 """The passage panel and the context panel, as records of Markdown already escaped.
 
 The app only lays these records out; everything they say is made here, from
-the :class:`~geo.atlas.YearView` and :class:`~geo.atlas.UnitContext`, with
+the article, the events and :class:`~geo.atlas.UnitContext`, with
 every string from the data passed through :func:`~geo.text.md_escape`. So the
 panels can be tested without Streamlit, and no data reaches the page raw.
 """
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from geo.areas import Comparison, figures_for
-from geo.atlas import Atlas, UnitContext, YearView, unit_context
-from geo.events import Event
-from geo.passages import breadcrumb
+from geo.atlas import Atlas, UnitContext, unit_context
+from geo.events import Event, events_in
+from geo.passages import breadcrumb, passage_at
 from geo.text import km2, md_escape, span_label, with_unit
 
 
@@ -88,24 +88,23 @@ class ContextPanel:
         )
 
 
-def passage_panel(atlas: Atlas, view: YearView) -> PassagePanel:
+def passage_panel(atlas: Atlas, year: int) -> PassagePanel:
     """The passage of the article that narrates the year, with the year's events.
 
     Examples
     --------
-    >>> from geo.atlas import load_atlas, year_view
-    >>> atlas = load_atlas()
-    >>> panel = passage_panel(atlas, year_view(atlas, 1860))
+    >>> from geo.atlas import load_atlas
+    >>> panel = passage_panel(load_atlas(), 1860)
     >>> panel.events.splitlines()[0]
     '**In 1860**'
     """
-    passage = view.passage
+    passage = passage_at(atlas.article, year)
     trail = breadcrumb(atlas.article, passage.section)
     after = ""
     if passage.after_snapshot:
         after = (
             f"The article was captured in early {atlas.article.snapshot_date.year}: it cannot "
-            f"know what happened later, in {view.year}. The map follows the later record."
+            f"know what happened later, in {year}. The map follows the later record."
         )
     note = passage.span.note if passage.span.kind == "status_quo" and passage.span.note else ""
     main = passage.section.main_article
@@ -116,7 +115,7 @@ def passage_panel(atlas: Atlas, view: YearView) -> PassagePanel:
         after_snapshot=after,
         paragraphs=tuple(md_escape(p) for p in passage.section.text),
         main_article=f"Main article: {md_escape(main)}" if main else "",
-        events=_event_list(f"**In {view.year}**", view.events, "%-d %b"),
+        events=_event_list(f"**In {year}**", events_in(atlas.events, year), "%-d %b"),
         attribution=md_escape(atlas.article.attribution),
     )
 

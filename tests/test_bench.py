@@ -18,7 +18,8 @@ import re
 import pytest
 
 from geo.atlas import Atlas, legend_rows, load_atlas, situation_json, year_view
-from geo.mapview import base_map, unit_collection, year_layer
+from geo.mapdata import line_atoms, map_update
+from geo.mapview import base_map, year_layer
 
 # streamlit-folium's helpers behind st_folium(); private, so imported defensively
 sf = pytest.importorskip("streamlit_folium")
@@ -47,7 +48,7 @@ def test_bench_year_view(benchmark, atlas):
 
 def _st_folium_map(atlas: Atlas):
     """The base map as st_folium renders it before adding the feature group."""
-    m = base_map(legend_rows(atlas))
+    m = base_map(legend_rows(atlas), atlas.certainties)
     m.get_root().render()
     m.render()
     return m, sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
@@ -56,15 +57,20 @@ def _st_folium_map(atlas: Atlas):
 def test_bench_base_map_render(benchmark, atlas):
     m, _, header, script = benchmark.pedantic(_st_folium_map, args=(atlas,), rounds=5, iterations=1)
     assert "var map_div = L.map(" in script
-    assert "/app/static/base/" in script
+    # the base layers are fetched by atlas.js from the static server
+    assert 'atlasMap.addBaseLayers(map_div, {"url": "/app/static"' in script
     # constant on every run: streamlit-folium keeps the iframe, zoom and pan
     assert _st_folium_map(atlas)[3] == script
-    # Leaflet is served locally; st_folium strips <script src> from the header
-    assert [src for _, src in m.default_js] == ["/app/static/leaflet/leaflet.js"]
+    # Leaflet and atlas.js are served locally; st_folium strips <script src> from the header
+    assert [src for _, src in m.default_js] == [
+        "/app/static/leaflet/leaflet.js",
+        "/app/static/atlas/atlas.js",
+    ]
     assert "<script src=" not in header
 
 
 def test_bench_year_layer_to_js(benchmark, atlas):
+    atoms = line_atoms(atlas.edges, atlas.treaty_lines)
     view = year_view(atlas, 1860)
 
     def setup():
@@ -72,9 +78,7 @@ def test_bench_year_layer_to_js(benchmark, atlas):
         return (_st_folium_map(atlas)[0],), {}
 
     def layer_js(m) -> str:
-        fg = year_layer(
-            unit_collection(atlas.geometries, view.units, None), view.lines, view.places
-        )
+        fg = year_layer(map_update(atlas, atoms, 1860))
         return sf._get_feature_group_string(fg, map=m, idx=0)
 
     js = benchmark.pedantic(layer_js, setup=setup, rounds=5, iterations=1)
@@ -82,13 +86,15 @@ def test_bench_year_layer_to_js(benchmark, atlas):
     assert "map_div.addLayer(feature_group_feature_group_0);" in js
     assert "window.feature_group.push(feature_group_feature_group_0);" in js
     # every unit is styled by its side, primorye Russian in 1860
-    styled = dict(re.findall(r"territory territory-(\w+) side-(\w+)", js))
+    update = json.loads(re.search(r"atlasMap\.update\((\{.*\})\);", js).group(1))
+    styled = {uid: u[0] for uid, u in update["units"].items()}
     assert set(styled) == set(atlas.unit_ids)
     assert styled["primorye"] == "russia"
     assert styled["manchuria"] == "china"
-    # border lines by certainty, and the places
-    assert "line line-described" in js
-    assert js.count("L.circleMarker(") == len(view.places) > 0
+    # border pieces by certainty, and every place of the year
+    assert "described" in {kind for kind, _ in update["lines"].values()}
+    assert view.places
+    assert sorted(update["places"]) == sorted(p.id for p in view.places)
     # the map id is rewritten to the div streamlit-folium creates
     assert not re.search(r"\bmap_[0-9a-f]{32}\b", js)
 

@@ -7,30 +7,26 @@ import re
 
 import folium
 import pytest
-from shapely.geometry import LineString, MultiLineString, box, mapping
+from conftest import ROOT
 
-from geo.atlas import LegendRow, LineView, PlaceView, UnitView
-from geo.config import REPO
-from geo.mapview import (
-    BORDER_COLOR,
-    base_map,
-    place_collection,
-    legend_html,
-    unit_collection,
-    year_layer,
-)
+from geo.atlas import LegendRow
+from geo.mapdata import MapUpdate, UnitStyle
+from geo.mapview import base_map, legend_html, year_layer
+from geo.treaties import Certainty
 
 EVIL = "<script>alert(1)</script>"
-WEB_JS = (REPO / "geo" / "web" / "atlas.js").read_text(encoding="utf-8")
-GEOMETRIES = {
-    "a": mapping(box(120, 45, 121, 46)),
-    "b": mapping(box(121, 45, 122, 46)),
-    "c": mapping(box(120, 46, 122, 47)),
+WEB_JS = (ROOT / "geo" / "web" / "atlas.js").read_text(encoding="utf-8")
+STYLES = {
+    "demarcated": Certainty("demarcated", "Demarcated", None, 2.6, "#1d1d1d"),
+    "de_facto": Certainty("de_facto", "De facto", "8 4 2 4", 2.0, "#444444"),
 }
-VIEWS = (
-    UnitView("a", EVIL, f"Holder {EVIL}", "china", f"Claimant & {EVIL}", "#d9534f"),
-    UnitView("b", "Plain B", "Russian Empire", "russia", "", "#4a7bb7"),
-    UnitView("c", "Plain C", "Held jointly", "joint", "Qing dynasty, Russian Empire", "#5fa88e"),
+UPDATE = MapUpdate(
+    units={
+        "a": UnitStyle("china", "#d9534f", f"Holder {EVIL}", True),
+        "b": UnitStyle("russia", "#4a7bb7", "Russian Empire", False),
+    },
+    lines={"e0": ("demarcated", "china-russia")},
+    places={"aigun": f"Aigun {EVIL} · Айгунь · 瑷珲"},
 )
 
 
@@ -40,27 +36,10 @@ def _render(fg: folium.FeatureGroup) -> str:
     return m.get_root().render()
 
 
-# ------------------------------------------------------------------ unit_collection
-
-
-def test_unit_collection_escapes_names_holders_and_claimants():
-    fc = unit_collection(GEOMETRIES, VIEWS)
-    props = fc["features"][0]["properties"]
-    assert props["name"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert props["holder"] == "Holder &lt;script&gt;alert(1)&lt;/script&gt;"
-    assert props["claimants"].startswith("Claimant &amp; &lt;script&gt;")
-    assert "<script>" not in json.dumps(fc)
-
-
-def test_unit_collection_features_and_selection():
-    fc = unit_collection(GEOMETRIES, VIEWS, selected="b")
-    assert fc["type"] == "FeatureCollection"
-    assert [f["id"] for f in fc["features"]] == ["a", "b", "c"]
-    assert [f["properties"]["selected"] for f in fc["features"]] == [False, True, False]
-    assert fc["features"][1]["geometry"] == GEOMETRIES["b"]
-    assert fc["features"][1]["properties"]["claimants"] == "none"
-    assert fc["features"][2]["properties"]["side"] == "joint"
-    assert fc["features"][2]["properties"]["color"] == "#5fa88e"
+def _call(page: str, function: str) -> dict:
+    match = re.search(rf"atlasMap\.{function}\((?:map_\w+, )?(\{{.*\}})\);", page)
+    assert match, f"no call of atlasMap.{function} in the page"
+    return json.loads(match.group(1))
 
 
 # ------------------------------------------------------------------ legend_html
@@ -94,7 +73,10 @@ URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 @pytest.fixture(scope="module")
 def base():
-    m = base_map([LegendRow("China <b>", "#d9534f"), LegendRow("Border", "#111", line=True)])
+    """The base map with a two-row legend, and its rendered page."""
+    m = base_map(
+        [LegendRow("China <b>", "#d9534f"), LegendRow("Border", "#111", line=True)], STYLES
+    )
     return m, m.get_root().render()
 
 
@@ -141,7 +123,7 @@ def test_base_map_legend_is_escaped(base):
 
 
 def test_base_map_static_url_is_configurable():
-    m = base_map([], static_url="/elsewhere")
+    m = base_map([], {}, static_url="/elsewhere")
     assert [url for _, url in m.default_js] == [
         "/elsewhere/leaflet/leaflet.js",
         "/elsewhere/atlas/atlas.js",
@@ -149,36 +131,50 @@ def test_base_map_static_url_is_configurable():
     assert "/app/static" not in m.get_root().render()
 
 
+# ------------------------------------------------------------------ the units and borders
+
+
+def test_base_map_loads_the_units_borders_and_places_once_with_their_styles(base):
+    _, page = base
+    settings = _call(page, "addUnits")
+    assert settings["url"] == "/app/static"
+    assert settings["lines"]["de_facto"] == {"color": "#444444", "weight": 2.0, "dash": "8 4 2 4"}
+    assert settings["unit"]["selectedColor"] == "#ffd400"
+    for name in ("units", "lines", "places"):
+        assert f'"/atlas/{name}.geojson"' in WEB_JS
+
+
+def test_base_map_is_the_same_whatever_the_year():
+    first = base_map([LegendRow("China", "#d9534f")], STYLES).get_root().render()
+    again = base_map([LegendRow("China", "#d9534f")], STYLES).get_root().render()
+    strip = re.compile(r"_[0-9a-f]{32}")
+    assert strip.sub("", first) == strip.sub("", again)
+
+
 # ------------------------------------------------------------------ year_layer
 
 
 @pytest.fixture(scope="module")
 def layer_page():
-    units = unit_collection(GEOMETRIES, VIEWS, selected="a")
-    lines = [
-        LineView(
-            "china-russia",
-            "China / Russia",
-            LineString([(121, 45), (121, 46)]),
-            "border",
-            None,
-            2.6,
-            BORDER_COLOR,
-        ),
-        LineView("empty", "Nothing", MultiLineString(), "border", None, 2.6, BORDER_COLOR),
+    """The page of a map with the year layer of a small update."""
+    return _render(year_layer(UPDATE))
+
+
+def test_year_layer_sends_the_update_and_no_geometry(layer_page):
+    data = _call(layer_page, "update")
+    assert data["units"]["a"] == [
+        "china",
+        "#d9534f",
+        "Holder &lt;script&gt;alert(1)&lt;/script&gt;",
+        True,
     ]
-    places = [PlaceView("aigun", 127.5, 50.0, f"Aigun {EVIL}", "Айгунь", "瑷珲")]
-    return _render(year_layer(units, lines, places))
+    assert data["lines"] == {"e0": ["demarcated", "china-russia"]}
+    assert "coordinates" not in layer_page.split("atlasMap.update(")[1]
 
 
-def test_year_layer_gives_each_territory_its_class(layer_page):
-    for uid, side in (("a", "china"), ("b", "russia"), ("c", "joint")):
-        assert f"territory territory-{uid} side-{side}" in layer_page
-
-
-def test_year_layer_draws_the_border_lines(layer_page):
-    assert "line line-border line-china-russia" in layer_page
-    assert "line-empty" not in layer_page
+def test_year_layer_escapes_data_in_the_page(layer_page):
+    assert "<script>alert(1)" not in layer_page
+    assert _call(layer_page, "update")["places"]["aigun"].startswith("Aigun &lt;script&gt;")
 
 
 def test_year_layer_prunes_old_feature_groups(layer_page):
@@ -187,38 +183,12 @@ def test_year_layer_prunes_old_feature_groups(layer_page):
     assert "map.hasLayer(l)" in WEB_JS
 
 
-def test_year_layer_escapes_data_in_the_page(layer_page):
-    assert "<script>alert(1)" not in layer_page
-    # folium writes the escaped text as JSON, with & as \u0026
-    assert "Aigun \\u0026lt;script\\u0026gt;" in layer_page
-    assert "place place-aigun" in layer_page
-
-
-def test_places_and_territories_share_one_escaping_path():
-    places = place_collection([PlaceView("x", 1.0, 2.0, EVIL, "<ru>", "<zh>")])
-    units = unit_collection(GEOMETRIES, VIEWS[:1])
-    assert places["features"][0]["properties"]["label"] == (
-        "&lt;script&gt;alert(1)&lt;/script&gt; · &lt;ru&gt; · &lt;zh&gt;"
-    )
-    assert units["features"][0]["properties"]["name"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-
-
-def test_year_layer_without_units_or_lines_still_prunes():
-    page = _render(year_layer({"type": "FeatureCollection", "features": []}, [], []))
-    assert "territory territory-" not in page
+def test_an_empty_update_still_prunes():
+    page = _render(year_layer(MapUpdate({}, {}, {})))
+    assert _call(page, "update") == {"units": {}, "lines": {}, "places": {}}
     assert "atlasMap.pruneFeatureGroups(" in page
 
 
-def test_a_place_name_cannot_break_out_of_the_tooltip_script():
-    evil = PlaceView("x", 130.0, 45.0, "a`;alert(1);`", "${alert(2)}", "\\`")
-    fg = year_layer({"type": "FeatureCollection", "features": []}, [], [evil])
-    m = folium.Map(tiles=None)
-    fg.add_to(m)
-    page = m.get_root().render()
-    # the names travel as JSON data, never inside a template literal
-    assert "bindTooltip(`" not in page and "`;alert(1);`" not in page.split("addData")[0]
-    data = re.search(r"_add\((\{.*\})\);", page).group(1)
-    assert (
-        json.loads(data)["features"][0]["properties"]["label"]
-        == "a`;alert(1);` · ${alert(2)} · \\`"
-    )
+def test_the_script_draws_classes_the_tests_and_styles_rely_on():
+    for hook in ('"territory territory-"', '"side-"', '"line line-"', '"place place-"'):
+        assert hook in WEB_JS, hook

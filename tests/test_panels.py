@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from geo.atlas import year_view
 from geo.panels import ContextPanel, PassagePanel, context_panel, passage_panel
 
 EVIL = "*bold* [link](https://example.com) <b>x</b> ![img](//host/x.png)"
@@ -41,7 +40,7 @@ def evil_atlas(atlas):
 
 
 def test_passage_panel_of_1860_narrates_the_year_with_its_events(atlas):
-    panel = passage_panel(atlas, year_view(atlas, 1860))
+    panel = passage_panel(atlas, 1860)
     assert panel.heading == "Russian encroachment"
     assert panel.events.startswith("**In 1860**")
     assert "Convention of Peking" in panel.events
@@ -50,13 +49,13 @@ def test_passage_panel_of_1860_narrates_the_year_with_its_events(atlas):
 
 
 def test_passage_panel_of_a_quiet_year_carries_the_status_quo_note(atlas):
-    panel = passage_panel(atlas, year_view(atlas, 1700))
+    panel = passage_panel(atlas, 1700)
     assert panel.status_note.startswith("The border set in 1689 holds until 1858")
     assert panel.events == ""
 
 
 def test_passage_panel_after_the_snapshot_says_so(atlas):
-    panel = passage_panel(atlas, year_view(atlas, 2009))
+    panel = passage_panel(atlas, 2009)
     assert panel.after_snapshot.startswith("The article was captured in early 2007")
     assert "2009" in panel.after_snapshot
 
@@ -84,7 +83,7 @@ def test_context_panel_lists_the_published_areas_that_count_the_unit(atlas):
 
 @pytest.mark.parametrize("year", [1700, 1860, 2009])
 def test_passage_panel_escapes_every_string_from_the_data(evil_atlas, year):
-    panel = passage_panel(evil_atlas, year_view(evil_atlas, year))
+    panel = passage_panel(evil_atlas, year)
     texts = _texts(panel)
     assert any("\\*bold\\*" in t for t in texts)
     for text in texts:
@@ -100,7 +99,7 @@ def test_context_panel_escapes_every_string_from_the_data(evil_atlas):
 
 
 def test_panel_blocks_leave_out_empty_text_and_keep_the_order(atlas):
-    passage = passage_panel(atlas, year_view(atlas, 1700))
+    passage = passage_panel(atlas, 1700)
     styles = [style for style, _ in passage.blocks()]
     assert styles[0] == "info" and styles[-1] == "caption"
     assert all(text for _, text in passage.blocks())

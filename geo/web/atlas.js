@@ -60,9 +60,116 @@
       function (l) { return map && map.hasLayer(l); });
   }
 
+  // The units and the pieces of border are loaded once, synchronously: they
+  // must exist when streamlit-folium binds its click handlers to the map's
+  // layers, which it does when the map starts.
+  function fetchJSON(url) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", url, false);
+    xhr.send(null);
+    if (xhr.status !== 200) {
+      console.warn("atlas: could not load " + url + " (" + xhr.status + ")");
+      return {type: "FeatureCollection", features: []};
+    }
+    return JSON.parse(xhr.responseText);
+  }
+
+  var state = {
+    map: null, settings: null, units: {}, current: {}, atoms: {}, lines: null,
+    places: {}, placeLayer: null
+  };
+
+  function unitStyle(s) {
+    var u = state.settings.unit;
+    if (!s) { return {fillColor: u.pending, fillOpacity: u.fillOpacity, color: u.edge, weight: u.weight, opacity: u.opacity}; }
+    return {
+      fillColor: s[1],
+      fillOpacity: u.fillOpacity,
+      color: s[3] ? u.selectedColor : u.edge,
+      opacity: s[3] ? 1 : u.opacity,
+      weight: s[3] ? u.selectedWeight : u.weight
+    };
+  }
+
+  function addUnits(map, settings) {
+    state.map = map;
+    state.settings = settings;
+    L.geoJSON(fetchJSON(settings.url + "/atlas/units.geojson"), {
+      style: function (f) {
+        var style = unitStyle(null);
+        style.className = "territory territory-" + f.properties.id;
+        return style;
+      },
+      onEachFeature: function (f, layer) {
+        var id = f.properties.id;
+        state.units[id] = layer;
+        // the name and the holder come escaped for HTML from geo/mapdata.py
+        layer.bindTooltip(function () {
+          var s = state.current[id];
+          return "<b>" + f.properties.name + "</b>" + (s ? "<br>Held by: " + s[2] : "");
+        }, {sticky: true});
+        layer.on("mouseover", function () { layer.setStyle(settings.hover); });
+        layer.on("mouseout", function () { layer.setStyle(unitStyle(state.current[id])); });
+      }
+    }).addTo(map);
+    fetchJSON(settings.url + "/atlas/lines.geojson").features.forEach(function (f) {
+      state.atoms[f.id] = f;
+    });
+    state.lines = L.layerGroup().addTo(map);
+    fetchJSON(settings.url + "/atlas/places.geojson").features.forEach(function (f) {
+      state.places[f.id] = f.geometry.coordinates;
+    });
+    state.placeLayer = L.layerGroup().addTo(map);
+  }
+
+  // restyle the units and redraw the year's border pieces, by id
+  function update(data) {
+    var units = data.units, selected = null;
+    Object.keys(units).forEach(function (id) {
+      var layer = state.units[id], s = units[id], old = state.current[id];
+      if (!layer) { return; }
+      state.current[id] = s;
+      layer.setStyle(unitStyle(s));
+      var path = layer.getElement && layer.getElement();
+      if (path) {
+        if (old) { L.DomUtil.removeClass(path, "side-" + old[0]); }
+        L.DomUtil.addClass(path, "side-" + s[0]);
+      }
+      if (s[3]) { selected = layer; }
+    });
+    if (selected) { selected.bringToFront(); }
+    state.lines.clearLayers();
+    var styles = state.settings.lines;
+    Object.keys(data.lines).forEach(function (id) {
+      var kind = data.lines[id][0], sides = data.lines[id][1], look = styles[kind], atom = state.atoms[id];
+      if (!atom || !look) { return; }
+      var style = {
+        color: look.color, weight: look.weight, opacity: 0.95,
+        className: "line line-" + kind + " line-" + sides
+      };
+      if (look.dash) { style.dashArray = look.dash; }
+      state.lines.addLayer(L.geoJSON(atom, {pane: "borders", interactive: false, style: style}));
+    });
+    state.placeLayer.clearLayers();
+    var look = state.settings.place;
+    Object.keys(data.places).forEach(function (id) {
+      var lonlat = state.places[id];
+      if (!lonlat) { return; }
+      var marker = L.circleMarker([lonlat[1], lonlat[0]], {
+        radius: look.radius, color: look.color, weight: look.weight, fill: true,
+        fillColor: look.fill, fillOpacity: 1, pane: "places", className: "place place-" + id
+      });
+      // the label comes escaped for HTML from geo/mapdata.py
+      marker.bindTooltip(data.places[id]);
+      state.placeLayer.addLayer(marker);
+    });
+  }
+
   window.atlasMap = {
     addBaseLayers: addBaseLayers,
     addLegend: addLegend,
+    addUnits: addUnits,
+    update: update,
     pruneFeatureGroups: pruneFeatureGroups,
     widthAt: widthAt
   };

@@ -1,0 +1,232 @@
+"""What the map draws, split into geometry sent once and the styles of each situation.
+
+The units' polygons and the pieces of border never change shape; only who
+holds them, and so their colours and which pieces are drawn, changes with the
+year. So the geometry is written once to static files
+(:func:`unit_geometry`, :func:`atom_geometry`), and each year sends only a
+small :class:`MapUpdate` that restyles them by id (:func:`map_update`).
+
+A border is cut into *atoms*: the stretches of an edge that two units share,
+split wherever a treaty line along that edge starts or ends. In any year an
+atom is either not a border (both units on one side) or a border of one
+certainty along its whole length, so the year's border lines are a choice of
+atoms, with no geometry computed on the slider's path. The tests check this
+against :func:`geo.treaties.border_pieces`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import shapely
+from shapely.geometry import LineString, MultiLineString, Point, mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo.atlas import CERTAINTY_ORDER, Atlas
+from geo.periods import state_at, year_date
+from geo.places import places_at
+from geo.text import html_text
+from geo.treaties import DE_FACTO, TreatyLine
+
+# pieces shorter than this (degrees) are rounding noise from cutting a line by itself
+_MIN_LENGTH = 1e-9
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A stretch of the edge two units share, covered by the same treaty lines throughout.
+
+    ``treaties`` holds the positions of those lines in the atlas's treaty lines
+    (their ids name a treaty, which has several segments).
+    """
+
+    id: str
+    units: tuple[str, str]
+    treaties: frozenset[int]
+    geometry: BaseGeometry
+
+
+@dataclass(frozen=True)
+class UnitStyle:
+    """How one unit is drawn in a situation: its side, the side's colour, its holder's name."""
+
+    side: str
+    color: str
+    holder: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class MapUpdate:
+    """Everything about the units and borders that changes with the year, by id."""
+
+    units: Mapping[str, UnitStyle]
+    lines: Mapping[str, tuple[str, str]]
+    places: Mapping[str, str]
+
+    def to_json(self) -> dict:
+        """The update as the map's script reads it (see ``update`` in web/atlas.js).
+
+        Every string in it is already escaped for HTML.
+        """
+        return {
+            "units": {
+                uid: [s.side, s.color, html_text(s.holder), s.selected]
+                for uid, s in self.units.items()
+            },
+            "lines": {aid: list(style) for aid, style in self.lines.items()},
+            "places": {pid: html_text(label) for pid, label in self.places.items()},
+        }
+
+
+def line_atoms(
+    edges: Mapping[tuple[str, str], BaseGeometry], treaty_lines: Iterable[TreatyLine]
+) -> tuple[Atom, ...]:
+    """Cut every shared edge wherever a treaty line along it starts or ends.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> edge = {("a", "b"): LineString([(0, 0), (3, 0)])}
+    >>> t = TreatyLine("t1", "T", "T", date(1860, 1, 1), None, "demarcated", ("a", "b"),
+    ...                LineString([(1, 0), (2, 0)]))
+    >>> sorted((sorted(a.treaties), round(a.geometry.length, 6)) for a in line_atoms(edge, [t]))
+    [([], 1.0), ([], 1.0), ([0], 1.0)]
+    """
+    by_edge: dict[tuple[str, str], list[tuple[int, TreatyLine]]] = {}
+    for index, line in enumerate(treaty_lines):
+        by_edge.setdefault(tuple(sorted(line.edge)), []).append((index, line))
+    atoms = []
+    for (a, b), edge in sorted(edges.items()):
+        pieces: list[tuple[BaseGeometry, frozenset[str]]] = [(edge, frozenset())]
+        for index, line in by_edge.get((a, b), ()):
+            pieces = [
+                part
+                for geom, covered in pieces
+                for part in (
+                    (_lines(geom.intersection(line.geometry)), covered | {index}),
+                    (_lines(geom.difference(line.geometry)), covered),
+                )
+                if not part[0].is_empty
+            ]
+        for geom, covered in pieces:
+            for part in shapely.get_parts(shapely.line_merge(geom)):
+                atoms.append(Atom(f"e{len(atoms)}", (a, b), covered, part))
+    return tuple(atoms)
+
+
+def atom_geometry(atoms: Iterable[Atom], ndigits: int = 5) -> dict:
+    """The atoms as a GeoJSON FeatureCollection, for the map to load once.
+
+    Examples
+    --------
+    >>> atom = Atom("e0", ("a", "b"), frozenset(), LineString([(0, 0), (1, 1)]))
+    >>> atom_geometry([atom])["features"][0]["id"]
+    'e0'
+    """
+    return _collection(
+        (a.id, shapely.set_precision(a.geometry, 10.0**-ndigits), {"units": list(a.units)})
+        for a in atoms
+    )
+
+
+def unit_geometry(atlas: Atlas, ndigits: int = 5) -> dict:
+    """The units' polygons as a GeoJSON FeatureCollection, for the map to load once.
+
+    Each feature carries its id and its name, escaped for HTML; who holds it
+    comes with each update.
+    """
+    return _collection(
+        (u.id, shapely.set_precision(u.geometry, 10.0**-ndigits), {"name": html_text(u.name_en)})
+        for u in atlas.units
+    )
+
+
+def place_geometry(atlas: Atlas) -> dict:
+    """Every place's position as GeoJSON points, for the map to load once.
+
+    Which places are shown, and under which names, comes with each update.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> place_geometry(load_atlas())["features"][0]["geometry"]["type"]
+    'Point'
+    """
+    return _collection((p.id, Point(p.lon, p.lat), {}) for p in atlas.places)
+
+
+def situation_key(atlas: Atlas, on: date) -> tuple:
+    """What decides the map on a date: the periods, treaty lines and place names in force.
+
+    Two dates with the same key draw the same map, so an update can be made
+    once per situation rather than once per year.
+    """
+    state = state_at(atlas.unit_ids, atlas.periods, on)
+    return (
+        tuple(state[uid] for uid in atlas.unit_ids),
+        frozenset(i for i, t in enumerate(atlas.treaty_lines) if t.in_force(on)),
+        tuple((p.id, n) for p, n in places_at(atlas.places, on)),
+    )
+
+
+def map_update(
+    atlas: Atlas, atoms: Sequence[Atom], year: int, selected: str | None = None
+) -> MapUpdate:
+    """The units' styles and the border atoms drawn in a year, as it stood on 31 December.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> atlas = load_atlas()
+    >>> update = map_update(atlas, line_atoms(atlas.edges, atlas.treaty_lines), 1860)
+    >>> update.units["primorye"].side, len(update.lines) > 0, update.places["vladivostok"]
+    ('russia', True, 'Vladivostok · Владивосток · 海参崴')
+    """
+    on = year_date(year)
+    state = state_at(atlas.unit_ids, atlas.periods, on)
+    side_of = {uid: atlas.holders[p.holder].side for uid, p in state.items()}
+    units = {}
+    for u in atlas.units:
+        holder = atlas.holders[state[u.id].holder]
+        units[u.id] = UnitStyle(
+            side=holder.side,
+            color=atlas.sides[holder.side].color,
+            holder=holder.name_en,
+            selected=u.id == selected,
+        )
+    certainty = {i: t.certainty for i, t in enumerate(atlas.treaty_lines) if t.in_force(on)}
+    lines = {}
+    for atom in atoms:
+        a, b = (side_of[uid] for uid in atom.units)
+        if a == b:
+            continue
+        found = {certainty[t] for t in atom.treaties if t in certainty}
+        kind = next((c for c in CERTAINTY_ORDER if c in found), DE_FACTO)
+        lines[atom.id] = (kind, "-".join(sorted((a, b))))
+    places = {p.id: f"{n.en} · {n.ru} · {n.zh}" for p, n in places_at(atlas.places, on)}
+    return MapUpdate(units=units, lines=lines, places=places)
+
+
+def _lines(geom: BaseGeometry) -> BaseGeometry:
+    parts = [
+        g for g in shapely.get_parts(geom) if isinstance(g, LineString) and g.length > _MIN_LENGTH
+    ]
+    return shapely.union_all(parts) if parts else MultiLineString()
+
+
+def _collection(rows: Iterable[tuple[str, BaseGeometry, dict]]) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": fid,
+                "properties": {"id": fid, **props},
+                "geometry": mapping(geom),
+            }
+            for fid, geom, props in rows
+        ],
+    }

@@ -1,0 +1,125 @@
+"""Tests of geo.mapdata: atoms of border, the static geometry, and each year's update."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import shapely
+from shapely.geometry import LineString, box
+
+from geo.atlas import year_view
+from geo.config import FIRST_YEAR
+from geo.mapdata import (
+    MapUpdate,
+    UnitStyle,
+    atom_geometry,
+    line_atoms,
+    map_update,
+    place_geometry,
+    situation_key,
+    unit_geometry,
+)
+from geo.periods import year_date
+from geo.treaties import TreatyLine
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def _line(edge: tuple[str, str], coords: list[tuple[float, float]], certainty: str) -> TreatyLine:
+    return TreatyLine("t", "T", "T", date(1860, 1, 1), None, certainty, edge, LineString(coords))
+
+
+# ------------------------------------------------------------------ atoms on tiny geometry
+
+
+def test_an_edge_is_cut_where_each_treaty_line_starts_and_ends():
+    edges = {("a", "b"): LineString([(0, 0), (4, 0)])}
+    lines = [
+        _line(("a", "b"), [(1, 0), (3, 0)], "described"),
+        _line(("b", "a"), [(2, 0), (4, 0)], "demarcated"),
+    ]
+    atoms = line_atoms(edges, lines)
+    got = sorted((round(a.geometry.length, 9), sorted(a.treaties)) for a in atoms)
+    assert got == [(1.0, []), (1.0, [0]), (1.0, [0, 1]), (1.0, [1])]
+    assert shapely.union_all([a.geometry for a in atoms]).equals(edges[("a", "b")])
+    assert len({a.id for a in atoms}) == len(atoms)
+
+
+def test_an_edge_with_no_treaty_line_is_one_atom():
+    edges = {("a", "b"): box(0, 0, 1, 1).exterior}
+    (atom,) = line_atoms(edges, [])
+    assert atom.units == ("a", "b") and atom.treaties == frozenset()
+
+
+def test_update_escapes_the_holder_and_the_place_names():
+    update = MapUpdate(
+        {"a": UnitStyle("china", "#d9534f", EVIL, False)}, {}, {"p": f"{EVIL} · x · y"}
+    )
+    data = update.to_json()
+    assert data["units"]["a"][2] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert data["places"]["p"].startswith("&lt;img")
+
+
+# ------------------------------------------------------------------ the real atlas
+
+
+@pytest.fixture(scope="module")
+def atoms(atlas):
+    """The atoms of the committed data."""
+    return line_atoms(atlas.edges, atlas.treaty_lines)
+
+
+def test_atoms_cover_every_shared_edge_exactly(atlas, atoms):
+    assert atoms
+    for key, edge in atlas.edges.items():
+        parts = [a.geometry for a in atoms if a.units == key]
+        assert parts, key
+        assert shapely.union_all(parts).symmetric_difference(edge).length < 1e-9, key
+
+
+@pytest.mark.parametrize("year", range(FIRST_YEAR, 2027))
+def test_the_drawn_atoms_are_the_borders_of_the_year(atlas, atoms, year):
+    """Each year's atoms, by certainty and sides, are the lines border_pieces draws."""
+    by_id = {a.id: a for a in atoms}
+    expected: dict[tuple[str, str], list] = {}
+    for line in year_view(atlas, year).lines:
+        expected.setdefault((line.kind, line.id), []).append(line.geometry)
+    drawn: dict[tuple[str, str], list] = {}
+    for atom_id, style in map_update(atlas, atoms, year).lines.items():
+        drawn.setdefault(style, []).append(by_id[atom_id].geometry)
+    assert set(drawn) == set(expected)
+    for style, parts in expected.items():
+        gap = shapely.union_all(parts).symmetric_difference(shapely.union_all(drawn[style]))
+        assert gap.length < 1e-9, style
+
+
+def test_update_colours_units_by_their_holders_side(atlas, atoms):
+    update = map_update(atlas, atoms, 1861, selected="primorye")
+    assert update.units["primorye"] == UnitStyle(
+        "russia", atlas.sides["russia"].color, "Russian Empire", True
+    )
+    assert not update.units["manchuria"].selected
+    assert set(update.units) == set(atlas.unit_ids)
+
+
+def test_update_names_places_as_they_were_then(atlas, atoms):
+    assert map_update(atlas, atoms, 1700).places["vladivostok"].startswith("Haishenwai")
+    assert map_update(atlas, atoms, 1950).places["vladivostok"].startswith("Vladivostok")
+
+
+def test_years_of_one_situation_share_a_key_and_an_update(atlas, atoms):
+    assert situation_key(atlas, year_date(1700)) == situation_key(atlas, year_date(1701))
+    assert map_update(atlas, atoms, 1700) == map_update(atlas, atoms, 1701)
+    assert situation_key(atlas, year_date(1857)) != situation_key(atlas, year_date(1858))
+
+
+def test_static_geometry_has_every_unit_atom_and_place(atlas, atoms):
+    units = unit_geometry(atlas)
+    assert [f["id"] for f in units["features"]] == list(atlas.unit_ids)
+    assert all(
+        "&" not in f["properties"]["name"] or "&amp;" in f["properties"]["name"]
+        for f in units["features"]
+    )
+    assert len(atom_geometry(atoms)["features"]) == len(atoms)
+    assert len(place_geometry(atlas)["features"]) == len(atlas.places)
