@@ -30,7 +30,12 @@ PERIOD_COLUMNS = (
     "source",
     "note",
 )
+# optional columns: a row without them is held in its own right
+STATUS_COLUMNS = ("sovereign", "status")
 HOLDER_COLUMNS = ("id", "name_en", "name_ru", "name_zh", "side", "note")
+# how the holder (who controls the unit) stands to its sovereign by treaty
+SOVEREIGN = "sovereign"
+STATUSES = ("sovereign", "lease", "occupation", "joint", "contested", "undetermined")
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,13 @@ class Holder:
 
 @dataclass(frozen=True)
 class Period:
-    """One unit held by one holder over ``[start, end)``."""
+    """One unit controlled by one holder over ``[start, end)``.
+
+    ``holder`` is who controls the unit; ``sovereign`` is its lawful holder by
+    treaty, and ``status`` says how the two stand: ``sovereign`` (the holder
+    is the sovereign), ``lease``, ``occupation``, ``joint``, ``contested`` or
+    ``undetermined``. An empty ``sovereign`` means the holder itself.
+    """
 
     unit: str
     start: date
@@ -67,6 +78,32 @@ class Period:
     section: str = ""
     source: str = ""
     note: str = ""
+    sovereign: str = ""
+    status: str = SOVEREIGN
+
+    @property
+    def sovereign_holder(self) -> str:
+        """The sovereign by treaty: the named one, or else the holder.
+
+        Examples
+        --------
+        >>> Period("kwantung", date(1898, 3, 27), None, "russian_empire",
+        ...        sovereign="qing", status="lease").sovereign_holder
+        'qing'
+        """
+        return self.sovereign or self.holder
+
+    @property
+    def divided(self) -> bool:
+        """True when who controls the unit is not its sovereign (a lease, an occupation).
+
+        Examples
+        --------
+        >>> Period("a", date(1900, 7, 1), None, "russian_empire", sovereign="qing",
+        ...        status="occupation").divided
+        True
+        """
+        return self.sovereign_holder != self.holder
 
     def in_force(self, on: date) -> bool:
         """True when ``start <= on < end``.
@@ -146,7 +183,7 @@ def load_periods(
     ['x', 'y']
     """
     periods: list[Period] = []
-    for line, row in _read_csv(path, PERIOD_COLUMNS):
+    for line, row in _read_csv(path, PERIOD_COLUMNS, optional=STATUS_COLUMNS):
         where = f"row {line} ({row['unit']} from {row['start']})"
         if row["unit"] not in units:
             raise DataError(path, where, f"unknown unit {row['unit']!r}")
@@ -162,6 +199,17 @@ def load_periods(
             raise DataError(path, where, f"unknown article section {row['section']!r}")
         if not row["source"]:
             raise DataError(path, where, "no source")
+        status = row["status"] or SOVEREIGN
+        if status not in STATUSES:
+            raise DataError(path, where, f"status {status!r} is not one of {list(STATUSES)}")
+        if row["sovereign"] and row["sovereign"] not in holders:
+            raise DataError(path, where, f"unknown sovereign {row['sovereign']!r}")
+        if status == SOVEREIGN and row["sovereign"] not in ("", row["holder"]):
+            raise DataError(
+                path, where, f"status 'sovereign' but the sovereign is {row['sovereign']!r}"
+            )
+        if status in ("lease", "occupation") and row["sovereign"] in ("", row["holder"]):
+            raise DataError(path, where, f"a {status} needs a sovereign other than the holder")
         periods.append(
             Period(
                 row["unit"],
@@ -173,6 +221,8 @@ def load_periods(
                 row["section"],
                 row["source"],
                 row["note"],
+                row["sovereign"],
+                status,
             )
         )
     _check_coverage(path, periods, units)
@@ -260,7 +310,9 @@ def _read_meta(path: Path) -> dict:
     return meta
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def _read_csv(
+    path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             reader = csv.DictReader(fh)
@@ -273,4 +325,4 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[
     except (UnicodeDecodeError, csv.Error) as exc:
         raise DataError(path, "file", f"not a readable UTF-8 CSV: {exc}") from exc
     for i, row in enumerate(rows, start=2):
-        yield i, {k: (row.get(k) or "").strip() for k in columns}
+        yield i, {k: (row.get(k) or "").strip() for k in (*columns, *optional)}
