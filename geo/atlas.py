@@ -36,6 +36,7 @@ from geo.places import Place, load_places, places_at
 from geo.territories import Group, Unit, areas_km2, load_groups, load_units
 from geo.treaties import Certainty, TreatyLine, border_pieces, load_certainties, load_lines
 
+HATCH_LABEL = "Hatched: controlled by one side, sovereign another (lease, occupation)"
 CERTAINTY_ORDER = ("demarcated", "described", "undetermined")
 
 
@@ -84,6 +85,7 @@ class LegendRow:
     color: str
     line: bool = False
     dash: str | None = None
+    hatch: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,8 @@ class ControlRow:
     event: str
     note: str
     current: bool
+    sovereign: str = ""
+    status: str = "sovereign"
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,8 @@ class UnitContext:
     history: tuple[ControlRow, ...]
     sections: tuple[Section, ...]
     events: tuple[Event, ...]
+    sovereign: str = ""
+    status: str = "sovereign"
 
 
 def load_atlas(data_dir: Path = DATA_DIR) -> Atlas:
@@ -213,6 +219,7 @@ def load_atlas(data_dir: Path = DATA_DIR) -> Atlas:
 def legend_rows(atlas: Atlas) -> list[LegendRow]:
     """Legend rows: one per side, then the line styles."""
     rows = [LegendRow(s.name_en, s.color) for s in atlas.sides.values()]
+    rows.append(LegendRow(HATCH_LABEL, "#555555", hatch=True))
     rows += [
         LegendRow(c.label, c.color, line=True, dash=c.dash) for c in atlas.certainties.values()
     ]
@@ -299,6 +306,8 @@ def unit_context(atlas: Atlas, unit_id: str, year: int) -> UnitContext:
                 event=p.event,
                 note=p.note,
                 current=is_now,
+                sovereign=atlas.holders[p.sovereign_holder].name_en if p.divided else "",
+                status=p.status,
             )
         )
     if current is None:
@@ -321,16 +330,22 @@ def unit_context(atlas: Atlas, unit_id: str, year: int) -> UnitContext:
         history=tuple(rows),
         sections=tuple(by_id[s.id] for s in sections),
         events=events_about(atlas.events, unit_id),
+        sovereign=atlas.holders[current.sovereign_holder].name_en if current.divided else "",
+        status=current.status,
     )
 
 
 def situation(atlas: Atlas, year: int) -> dict:
     """The situation in one year as a GeoJSON FeatureCollection, one feature per unit.
 
-    The date is 31 December of the year, as in the app. Geometries follow
-    RFC 7946: exterior rings counter-clockwise, holes clockwise. ``claimants``
-    is a list of holder names (empty when nobody else claims the unit);
-    ``until`` is None while the period is still in force.
+    ``holder`` (with ``holder_id`` and ``side``) is who controls the unit;
+    ``sovereign`` (with ``sovereign_id`` and ``sovereign_side``) its lawful
+    holder by treaty, and ``status`` how the two stand (see
+    :class:`geo.periods.Period`). The date is 31 December of the year, as in
+    the app. Geometries follow RFC 7946: exterior rings counter-clockwise,
+    holes clockwise. ``claimants`` is a list of holder names (empty when
+    nobody else claims the unit); ``until`` is None while the period is still
+    in force.
 
     Parameters
     ----------
@@ -356,6 +371,7 @@ def situation(atlas: Atlas, year: int) -> dict:
     for u in atlas.units:
         p = state[u.id]
         h = atlas.holders[p.holder]
+        sovereign = atlas.holders[p.sovereign_holder]
         features.append(
             {
                 "type": "Feature",
@@ -369,6 +385,10 @@ def situation(atlas: Atlas, year: int) -> dict:
                     "holder": h.name_en,
                     "holder_id": h.id,
                     "side": h.side,
+                    "sovereign": sovereign.name_en,
+                    "sovereign_id": sovereign.id,
+                    "sovereign_side": sovereign.side,
+                    "status": p.status,
                     "claimants": [atlas.holders[c].name_en for c in p.claimants],
                     "since": p.start.isoformat(),
                     "until": p.end.isoformat() if p.end else None,

@@ -50,12 +50,21 @@ class Atom:
 
 @dataclass(frozen=True)
 class UnitStyle:
-    """How one unit is drawn in a situation: its side, the side's colour, its holder's name."""
+    """How one unit is drawn in a situation.
+
+    ``side`` and ``color`` are those of the holder, who controls the unit.
+    Where the sovereign by treaty is another (a lease, an occupation),
+    ``sovereign`` names it, ``hatch`` is its side's colour and ``status`` the
+    kind of control; the map hatches the unit in that colour.
+    """
 
     side: str
     color: str
     holder: str
     selected: bool
+    sovereign: str = ""
+    hatch: str = ""
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,15 @@ class MapUpdate:
         """
         return {
             "units": {
-                uid: [s.side, s.color, html_text(s.holder), s.selected]
+                uid: [
+                    s.side,
+                    s.color,
+                    html_text(s.holder),
+                    s.selected,
+                    s.hatch,
+                    html_text(s.status),
+                    html_text(s.sovereign),
+                ]
                 for uid, s in self.units.items()
             },
             "lines": {aid: list(style) for aid, style in self.lines.items()},
@@ -190,12 +207,17 @@ def map_update(
     side_of = {uid: atlas.holders[p.holder].side for uid, p in state.items()}
     units = {}
     for u in atlas.units:
-        holder = atlas.holders[state[u.id].holder]
+        period = state[u.id]
+        holder = atlas.holders[period.holder]
+        sovereign = atlas.holders[period.sovereign_holder] if period.divided else None
         units[u.id] = UnitStyle(
             side=holder.side,
             color=atlas.sides[holder.side].color,
             holder=holder.name_en,
             selected=u.id == selected,
+            sovereign=sovereign.name_en if sovereign else "",
+            hatch=atlas.sides[sovereign.side].color if sovereign else "",
+            status=period.status if sovereign else "",
         )
     certainty = {i: t.certainty for i, t in enumerate(atlas.treaty_lines) if t.in_force(on)}
     lines = {}

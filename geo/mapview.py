@@ -228,6 +228,9 @@ def legend_html(rows: Sequence[LegendRow], title: str) -> str:
                 "<svg width='26' height='10'><line x1='0' y1='5' x2='26' y2='5' "
                 f"stroke='{html_text(row.color)}' stroke-width='2.5' {dash}/></svg>"
             )
+        elif row.hatch:
+            # the stripes the map draws over land whose sovereign is another side
+            swatch = "<span class='atlas-swatch atlas-swatch-hatch'></span>"
         else:
             swatch = f"<span class='atlas-swatch' style='background:{html_text(row.color)}'></span>"
         parts.append(f"<div class='atlas-legend-row'>{swatch} {html_text(row.label)}</div>")

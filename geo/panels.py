@@ -134,13 +134,20 @@ def context_panel(
     """
     ctx = unit_context(atlas, unit_id, year)
     claim = f"also claimed by {', '.join(ctx.claimants)}" if ctx.claimants else "no rival claim"
+    if ctx.sovereign:
+        held = (
+            f"controlled by **{md_escape(ctx.holder)}** ({md_escape(ctx.status)}); "
+            f"sovereign: **{md_escape(ctx.sovereign)}**"
+        )
+    else:
+        held = f"held by **{md_escape(ctx.holder)}**"
     facts = f"**Area:** {km2(ctx.area_km2)} (equal-area projection)"
     if ctx.groups:
         facts += f" · **Part of:** {md_escape(', '.join(ctx.groups))}"
     return ContextPanel(
         heading=md_escape(ctx.name_en),
         names=f"Russian: {md_escape(ctx.name_ru)} · Chinese: {md_escape(ctx.name_zh)}",
-        holding=f"**In {year}:** held by **{md_escape(ctx.holder)}**; {md_escape(claim)}.",
+        holding=f"**In {year}:** {held}; {md_escape(claim)}.",
         facts=facts,
         note=md_escape(ctx.note),
         published=_published(figures_for(tuple(figures), unit_id)),
@@ -185,6 +192,8 @@ def _history(ctx: UnitContext, year: int) -> str:
     rows = []
     for row in ctx.history:
         text = f"{span_label(row.start, row.end)}: **{md_escape(row.holder)}**"
+        if row.sovereign:
+            text += f" ({md_escape(row.status)}; sovereign: {md_escape(row.sovereign)})"
         if row.event:
             text += f" — {md_escape(row.event)}"
         if row.claimants:

@@ -123,3 +123,24 @@ def test_static_geometry_has_every_unit_atom_and_place(atlas, atoms):
     )
     assert len(atom_geometry(atoms)["features"]) == len(atoms)
     assert len(place_geometry(atlas)["features"]) == len(atlas.places)
+
+
+def test_a_lease_is_hatched_in_the_sovereigns_colour(atlas, atoms):
+    """Any unit whose controller is not its sovereign carries the sovereign's colour as hatching."""
+    from geo.periods import state_at
+
+    found = 0
+    for year in range(FIRST_YEAR, 2027):
+        state = state_at(atlas.unit_ids, atlas.periods, year_date(year))
+        update = map_update(atlas, atoms, year)
+        for uid, period in state.items():
+            style = update.units[uid]
+            if period.divided:
+                found += 1
+                sovereign_side = atlas.holders[period.sovereign_holder].side
+                assert style.hatch == atlas.sides[sovereign_side].color
+                assert style.status == period.status
+            else:
+                assert style.hatch == "" and style.sovereign == ""
+    # the data models leases and occupations (Manchuria 1900-1905, Kwantung, ...)
+    assert found or not any(p.divided for p in atlas.periods)

@@ -23,7 +23,9 @@ STYLES = {
 UPDATE = MapUpdate(
     units={
         "a": UnitStyle("china", "#d9534f", f"Holder {EVIL}", True),
-        "b": UnitStyle("russia", "#4a7bb7", "Russian Empire", False),
+        "b": UnitStyle(
+            "russia", "#4a7bb7", "Russian Empire", False, f"Qing {EVIL}", "#d9534f", "lease"
+        ),
     },
     lines={"e0": ("demarcated", "china-russia")},
     places={"aigun": f"Aigun {EVIL} · Айгунь · 瑷珲"},
@@ -167,9 +169,18 @@ def test_year_layer_sends_the_update_and_no_geometry(layer_page):
         "#d9534f",
         "Holder &lt;script&gt;alert(1)&lt;/script&gt;",
         True,
+        "",
+        "",
+        "",
     ]
     assert data["lines"] == {"e0": ["demarcated", "china-russia"]}
     assert "coordinates" not in layer_page.split("atlasMap.update(")[1]
+
+
+def test_a_divided_unit_is_hatched_in_its_sovereigns_colour(layer_page):
+    unit = _call(layer_page, "update")["units"]["b"]
+    assert unit[4:] == ["#d9534f", "lease", "Qing &lt;script&gt;alert(1)&lt;/script&gt;"]
+    assert "hatchFill(s[1], s[4])" in WEB_JS
 
 
 def test_year_layer_escapes_data_in_the_page(layer_page):

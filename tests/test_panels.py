@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date
 
 import pytest
 
@@ -106,3 +107,17 @@ def test_panel_blocks_leave_out_empty_text_and_keep_the_order(atlas):
     context = context_panel(atlas, (), "zhenbao", 1969)
     assert [text for _, text in context.blocks()][:2] == [context.names, context.holding]
     assert all(style in {"markdown", "caption"} for style, _ in context.blocks())
+
+
+def test_context_panel_says_who_controls_and_who_is_sovereign(atlas):
+    periods = tuple(
+        dataclasses.replace(p, holder="russian_empire", sovereign="qing", status="occupation")
+        if p.unit == "manchuria" and p.in_force(date(1902, 12, 31))
+        else p
+        for p in atlas.periods
+    )
+    panel = context_panel(dataclasses.replace(atlas, periods=periods), (), "manchuria", 1902)
+    assert panel.holding.startswith(
+        "**In 1902:** controlled by **Russian Empire** (occupation); sovereign: **Qing dynasty**"
+    )
+    assert "(occupation; sovereign: Qing dynasty)" in panel.history

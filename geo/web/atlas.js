@@ -79,11 +79,37 @@
     places: {}, placeLayer: null
   };
 
+  // Land controlled by one side whose sovereign is another is filled with the
+  // controller's colour, striped with the sovereign's: one SVG pattern per pair.
+  function hatchFill(color, stripes) {
+    var id = "hatch-" + color.replace("#", "") + "-" + stripes.replace("#", "");
+    var svg = state.map.getPanes().overlayPane.querySelector("svg");
+    if (svg && !svg.querySelector("#" + id)) {
+      var ns = "http://www.w3.org/2000/svg";
+      var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(ns, "defs"), svg.firstChild);
+      var pattern = document.createElementNS(ns, "pattern");
+      pattern.setAttribute("id", id);
+      pattern.setAttribute("patternUnits", "userSpaceOnUse");
+      pattern.setAttribute("width", "8");
+      pattern.setAttribute("height", "8");
+      pattern.setAttribute("patternTransform", "rotate(45)");
+      [[color, "8"], [stripes, "3"]].forEach(function (cw) {
+        var rect = document.createElementNS(ns, "rect");
+        rect.setAttribute("width", cw[1]);
+        rect.setAttribute("height", "8");
+        rect.setAttribute("fill", cw[0]);
+        pattern.appendChild(rect);
+      });
+      defs.appendChild(pattern);
+    }
+    return "url(#" + id + ")";
+  }
+
   function unitStyle(s) {
     var u = state.settings.unit;
     if (!s) { return {fillColor: u.pending, fillOpacity: u.fillOpacity, color: u.edge, weight: u.weight, opacity: u.opacity}; }
     return {
-      fillColor: s[1],
+      fillColor: s[4] ? hatchFill(s[1], s[4]) : s[1],
       fillOpacity: u.fillOpacity,
       color: s[3] ? u.selectedColor : u.edge,
       opacity: s[3] ? 1 : u.opacity,
@@ -106,7 +132,12 @@
         // the name and the holder come escaped for HTML from geo/mapdata.py
         layer.bindTooltip(function () {
           var s = state.current[id];
-          return "<b>" + f.properties.name + "</b>" + (s ? "<br>Held by: " + s[2] : "");
+          if (!s) { return "<b>" + f.properties.name + "</b>"; }
+          if (s[6]) {
+            return "<b>" + f.properties.name + "</b><br>Controlled by: " + s[2] +
+              " (" + s[5] + ")<br>Sovereign: " + s[6];
+          }
+          return "<b>" + f.properties.name + "</b><br>Held by: " + s[2];
         }, {sticky: true});
         layer.on("mouseover", function () { layer.setStyle(settings.hover); });
         layer.on("mouseout", function () { layer.setStyle(unitStyle(state.current[id])); });
