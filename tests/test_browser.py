@@ -263,3 +263,30 @@ def test_rivers_widen_as_the_map_zooms_in_and_show_beside_the_border(server: str
     assert float(river.get_attribute("stroke-width")) > float(border.get_attribute("stroke-width"))
     map_call(page, "m.setZoom(4, {animate: false});")
     expect(river).to_have_attribute("stroke-width", "1.5")
+
+
+def test_two_hundred_steps_keep_one_map_and_no_pile_of_feature_groups(
+    server: str, page_and_traffic
+):
+    """Held arrow keys: the map stays one iframe, keeps its zoom, and does not grow."""
+    page, _ = page_and_traffic
+    frame = open_year(page, server, 1850)
+    map_call(page, "w.__atlasMarker = 1; m.setZoom(5, {animate: false});")
+    slider = page.get_by_role("slider")
+    slider.focus()
+    for key in ["ArrowRight"] * 100 + ["ArrowLeft"] * 100:
+        page.keyboard.press(key)
+    expect(slider).to_have_attribute("aria-valuetext", "1850", timeout=60_000)
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=60_000
+    )
+    # 1850: the map shows the year the slider came back to
+    expect(page).to_have_url(re.compile(r"[?&]year=1850\b"))
+    expect(frame.locator("path.territory-manchuria")).to_have_attribute(
+        "fill", SIDE_COLORS["china"]
+    )
+    assert page.locator(IFRAME).count() == 1
+    assert map_call(page, "return [w.__atlasMarker, m.getZoom()];") == [1, 5]
+    assert map_call(page, "return w.feature_group.length;") <= 2
+    # the units were loaded once and restyled, never drawn again
+    assert frame.locator("path.territory-manchuria").count() == 1
