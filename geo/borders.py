@@ -79,25 +79,6 @@ def side_borders(
     ]
 
 
-def dissolve_borders(units: Iterable[Unit], side_by_unit: Mapping[str, str]) -> list[Border]:
-    """The same borders computed the slow, literal way: dissolve by side, intersect.
-
-    Used by the tests to check :func:`side_borders`.
-    """
-    by_side: dict[str, list[BaseGeometry]] = {}
-    for u in units:
-        by_side.setdefault(side_by_unit[u.id], []).append(u.geometry)
-    dissolved = {s: shapely.union_all(g) for s, g in by_side.items()}
-    out = []
-    names = sorted(dissolved)
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            line = _linear(dissolved[a].boundary.intersection(dissolved[b].boundary))
-            if not line.is_empty:
-                out.append(Border((a, b), shapely.line_merge(line)))
-    return out
-
-
 def _linear(geom: BaseGeometry) -> BaseGeometry:
     # touching at a single point is not a border
     parts = [p for p in shapely.get_parts(geom) if isinstance(p, LineString) and p.length > 0]

@@ -12,28 +12,16 @@ Nothing here imports streamlit.
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
 from geo.dataio import parse_iso_date
 from geo.errors import DataError
 
 COLUMNS = ("date", "title", "units", "section", "source", "note")
 UNIT_SEPARATOR = ";"
-
-# date.fromisoformat also takes "16890906" and week dates; the file promises YYYY-MM-DD.
-
-
-class _RowReader(Protocol):
-    # What _parse_rows needs of csv.reader: rows, and the line number for messages.
-    line_num: int
-
-    def __next__(self) -> list[str]: ...
-
-    def __iter__(self) -> Iterator[list[str]]: ...
 
 
 @dataclass(frozen=True)
@@ -90,7 +78,7 @@ def load_events(
     file = str(path)
     try:
         with Path(path).open(encoding="utf-8", newline="") as handle:
-            return _parse_rows(csv.reader(handle), file, sections, unit_ids)
+            return _parse_rows(handle, file, sections, unit_ids)
     except OSError as exc:
         raise DataError(file, "file", f"cannot read: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, csv.Error) as exc:
@@ -126,11 +114,12 @@ def events_about(events: Iterable[Event], unit_id: str) -> tuple[Event, ...]:
 
 
 def _parse_rows(
-    reader: _RowReader,
+    lines: Iterable[str],
     file: str,
     sections: Collection[str] | None,
     unit_ids: Collection[str] | None,
 ) -> tuple[Event, ...]:
+    reader = csv.reader(lines)
     header = next(reader, None)
     if header is None or tuple(h.strip() for h in header) != COLUMNS:
         raise DataError(file, "line 1", f"header must be {','.join(COLUMNS)}, got {header!r}")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point, mapping
@@ -173,20 +172,6 @@ def place_geometry(atlas: Atlas) -> dict:
     'Point'
     """
     return _collection((p.id, Point(p.lon, p.lat), {}) for p in atlas.places)
-
-
-def situation_key(atlas: Atlas, on: date) -> tuple:
-    """What decides the map on a date: the periods, treaty lines and place names in force.
-
-    Two dates with the same key draw the same map, so an update can be made
-    once per situation rather than once per year.
-    """
-    state = state_at(atlas.unit_ids, atlas.periods, on)
-    return (
-        tuple(state[uid] for uid in atlas.unit_ids),
-        frozenset(i for i, t in enumerate(atlas.treaty_lines) if t.in_force(on)),
-        tuple((p.id, n) for p, n in places_at(atlas.places, on)),
-    )
 
 
 def map_update(

@@ -11,8 +11,7 @@ Nothing here imports streamlit, so the app, the tests and scripts share it.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,9 +22,6 @@ from geo.dataio import check_shape, item_label, parse_iso_date, read_json
 from geo.errors import DataError
 
 LAST_YEAR = 2100
-
-# "1660s" counts as 1660: a decade is still a year the passage points at.
-_YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -109,17 +105,6 @@ class Passage:
     section: Section
     span: Span
     after_snapshot: bool
-
-
-def years_mentioned(text: Iterable[str]) -> tuple[int, ...]:
-    """Four-digit years (1500-2099) written in the paragraphs, sorted, without repeats.
-
-    Examples
-    --------
-    >>> years_mentioned(["In 1689 ...", "the 1660s, then 1689 again; 700,000 men"])
-    (1660, 1689)
-    """
-    return tuple(sorted({int(m) for paragraph in text for m in _YEAR_RE.findall(paragraph)}))
 
 
 def load_article(path: str | Path) -> Article:

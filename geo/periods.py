@@ -9,7 +9,7 @@ year (31 December), in the app and in the export alike.
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -279,29 +279,6 @@ def history(periods: Iterable[Period], unit: str) -> tuple[Period, ...]:
     ['q', 'r']
     """
     return tuple(sorted((p for p in periods if p.unit == unit), key=lambda p: p.start))
-
-
-def changes_in(periods: Iterable[Period], year: int) -> tuple[Period, ...]:
-    """Periods that begin within a calendar year, by date.
-
-    Examples
-    --------
-    >>> ps = [Period("a", date(1858, 5, 28), None, "r"), Period("b", date(1640, 1, 1), None, "q")]
-    >>> [p.unit for p in changes_in(ps, 1858)]
-    ['a']
-    """
-    return tuple(sorted((p for p in periods if p.start.year == year), key=lambda p: p.start))
-
-
-def side_of(holders: Mapping[str, Holder], holder: str) -> str:
-    """The side a holder belongs to.
-
-    Examples
-    --------
-    >>> side_of({"qing": Holder("qing", "Qing", "Цин", "清", "china")}, "qing")
-    'china'
-    """
-    return holders[holder].side
 
 
 def _read_meta(path: Path) -> dict:

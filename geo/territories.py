@@ -167,7 +167,7 @@ def load_units(path: Path) -> tuple[Unit, ...]:
         try:
             geom = shape(feat["geometry"])
         except (TypeError, ValueError, AttributeError) as exc:
-            # the schema stops at the outer coordinate lists (see lineGeometry there)
+            # the schema stops at the outer coordinate lists (see areaGeometry, common.schema.json)
             raise DataError(path, where, f"unreadable geometry: {exc}") from exc
         _check_geometry(path, where, geom)
         units.append(

@@ -392,6 +392,7 @@ def test_changes_of_state_within_a_side_are_not_transfers(real_transfers, on):
 
 
 def test_transfers_in_date_order_and_never_to_the_same_side(real_transfers):
+    assert real_transfers
     keys = [(t.on, t.to_side) for t in real_transfers]
     assert keys == sorted(keys)
     assert len(set(keys)) == len(keys)

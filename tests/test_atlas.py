@@ -188,6 +188,7 @@ def test_unit_context_sections_exist_and_have_text(atlas, primorye_1859):
 
 
 def test_unit_context_events_concern_the_unit(primorye_1859):
+    assert primorye_1859.events
     for e in primorye_1859.events:
         assert "primorye" in e.units
     dates = [e.date for e in primorye_1859.events]

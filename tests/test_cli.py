@@ -257,8 +257,6 @@ BREAKAGES = {
     ),
 }
 
-KNOWN_BUGS: dict[str, str] = {}
-
 
 @pytest.fixture(scope="module")
 def validate_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Run]]:
@@ -284,15 +282,7 @@ def test_validate_real_data_passes(validate_runs: dict[str, tuple[Path, Run]]) -
     assert "bolshoy_ussuriysky" in note and "recorded deviation" in note
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[n]))
-        if n in KNOWN_BUGS
-        else n
-        for n in BREAKAGES
-    ],
-)
+@pytest.mark.parametrize("name", list(BREAKAGES))
 def test_validate_broken_copy_fails(validate_runs: dict[str, tuple[Path, Run]], name: str) -> None:
     breakage = BREAKAGES[name]
     data, run = validate_runs[breakage.copy]

@@ -51,7 +51,9 @@ def test_frame_columns_are_the_geojson_properties(
 
 def test_frame_rows_match_the_geojson_features(atlas: Atlas, frame_1859: gpd.GeoDataFrame) -> None:
     rows = frame_1859.set_index("id", drop=False)
-    for f in situation(atlas, 1859)["features"]:
+    features = situation(atlas, 1859)["features"]
+    assert features
+    for f in features:
         row = rows.loc[f["id"]]
         props = f["properties"]
         for key, value in props.items():
@@ -155,6 +157,7 @@ def test_exported_areas_pass_the_published_checks_as_the_atlas_does(
 def test_areas_in_one_projection_match_each_unit_in_its_own(atlas: Atlas) -> None:
     # one projection for all units (load_atlas) against one centred on each unit
     together = areas_km2([u.geometry for u in atlas.units])
+    assert together
     for u, a in zip(atlas.units, together, strict=True):
         assert a == pytest.approx(area_km2(u.geometry), abs=0.05), u.id
         assert atlas.areas[u.id] == a
@@ -164,6 +167,7 @@ def test_areas_agree_with_geodesic_areas(atlas: Atlas) -> None:
     # an independent oracle: pyproj's geodesic area on the WGS 84 ellipsoid,
     # within the tolerance of the box tests in test_territories.py
     geod = Geod(ellps="WGS84")
+    assert atlas.units
     for u in atlas.units:
         dense = shapely.segmentize(u.geometry, DENSIFY_DEG)
         geodesic = abs(geod.geometry_area_perimeter(dense)[0]) / 1e6

@@ -17,7 +17,6 @@ from geo.mapdata import (
     line_atoms,
     map_update,
     place_geometry,
-    situation_key,
     unit_geometry,
 )
 from geo.periods import year_date
@@ -108,10 +107,8 @@ def test_update_names_places_as_they_were_then(atlas, atoms):
     assert map_update(atlas, atoms, 1950).places["vladivostok"].startswith("Vladivostok")
 
 
-def test_years_of_one_situation_share_a_key_and_an_update(atlas, atoms):
-    assert situation_key(atlas, year_date(1700)) == situation_key(atlas, year_date(1701))
+def test_years_of_one_situation_share_an_update(atlas, atoms):
     assert map_update(atlas, atoms, 1700) == map_update(atlas, atoms, 1701)
-    assert situation_key(atlas, year_date(1857)) != situation_key(atlas, year_date(1858))
 
 
 def test_static_geometry_has_every_unit_atom_and_place(atlas, atoms):

@@ -12,7 +12,6 @@ from geo.errors import DataError
 from geo.periods import (
     FIRST_DATE,
     Period,
-    changes_in,
     history,
     load_periods,
     load_sides_and_holders,
@@ -90,7 +89,7 @@ def test_a_change_on_31_december_shows_in_that_year():
     assert state_at(["a"], ps, year_date(1899))["a"].holder == "old"
 
 
-# ------------------------------------------------------------------ state_at / history / changes_in
+# ------------------------------------------------------------------ state_at / history
 
 PERIODS = (
     Period("b", date(1640, 1, 1), None, "q"),
@@ -135,18 +134,6 @@ def test_history_is_one_unit_oldest_first():
 
 def test_history_of_an_unknown_unit_is_empty():
     assert history(PERIODS, "zzz") == ()
-
-
-def test_changes_in_a_year_are_the_periods_starting_in_it_by_date():
-    ps = (
-        Period("a", date(1860, 11, 14), None, "r"),
-        Period("b", date(1860, 1, 1), None, "r"),
-        Period("c", date(1860, 12, 31), None, "r"),
-        Period("d", date(1859, 12, 31), None, "r"),
-        Period("e", date(1861, 1, 1), None, "r"),
-    )
-    assert [p.unit for p in changes_in(ps, 1860)] == ["b", "a", "c"]
-    assert changes_in(ps, 1700) == ()
 
 
 # ------------------------------------------------------------------ load_periods: valid file

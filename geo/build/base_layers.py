@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point, box, mapping
 from shapely.geometry.base import BaseGeometry
@@ -184,32 +183,6 @@ def coast_features(
     return Coast(land, lakes)
 
 
-def coastline(
-    land: Sequence[Feature], bounds: tuple[float, float, float, float] = REGION
-) -> BaseGeometry:
-    """The sea coast: the boundary of the land polygons, less the cut along ``bounds``.
-
-    Examples
-    --------
-    >>> peninsula = Feature("p", box(0, 0, 2, 1))  # clipped by a window ending at x = 2
-    >>> coastline([peninsula], (-5, -5, 2, 5)).length
-    5.0
-    """
-    west, south, east, north = bounds
-    kept = []
-    for ring in shapely.get_rings(shapely.get_parts([f.geometry for f in land])):
-        xy = shapely.get_coordinates(ring)
-        a, b = xy[:-1], xy[1:]
-        # Clipping puts the cut exactly on the window edges, so exact comparison is safe.
-        on_edge = ((a[:, 0] == b[:, 0]) & np.isin(a[:, 0], (west, east))) | (
-            (a[:, 1] == b[:, 1]) & np.isin(a[:, 1], (south, north))
-        )
-        kept.extend(np.stack([a[~on_edge], b[~on_edge]], axis=1))
-    if not kept:
-        return MultiLineString()
-    return shapely.line_merge(shapely.multilinestrings(shapely.linestrings(np.array(kept))))
-
-
 def load_waypoints(path: Path | None = None) -> list[dict[str, Any]]:
     """The river specifications (id, names, waypoints) from ``river_waypoints.json``.
 
@@ -286,22 +259,6 @@ def named_rivers(
         names = {k: spec[k] for k in ("name_en", "name_ru", "name_zh")}
         out.append(Feature(spec["id"], geometry, names))
     return out
-
-
-def feature_collection(features: Iterable[Feature], **members: Any) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection dict with extra top-level ``members``.
-
-    Examples
-    --------
-    >>> fc = feature_collection([Feature("a", Point(0, 0))], source="test")
-    >>> fc["type"], fc["source"], fc["features"][0]["id"]
-    ('FeatureCollection', 'test', 'a')
-    """
-    return {
-        "type": "FeatureCollection",
-        **members,
-        "features": [f.to_geojson() for f in features],
-    }
 
 
 def build_base(
