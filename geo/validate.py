@@ -6,7 +6,9 @@ can and lists all problems, each with the file, the feature and the reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import csv
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,9 @@ from geo.territories import Unit, area_km2, overlaps, slivers
 from geo.treaties import off_edges
 
 NEAR_MISS_DEG = 0.002
+# a source must name something a reader can open: not the project's notes, not memory
+_NOTES_FILE = re.compile(r"history-facts|[\w./-]+\.md\b", re.IGNORECASE)
+_MEMORY = frozenset({"m", "memory", "from memory"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ def validate(data_dir: Path, *, last_year: int) -> Report:
     """
     problems: list[Problem] = []
     problems += _metadata(data_dir)
+    problems += _vague_sources(data_dir)
     try:
         atlas = load_atlas(data_dir)
     except DataError as exc:
@@ -152,6 +158,56 @@ def _shape(path: Path, data_dir: Path) -> list[Problem]:
     if schema is None:
         return [Problem(str(path), "file", f"missing {k!r}") for k in missing_meta(doc)]
     return [Problem(e.file, e.feature, e.reason) for e in shape_errors(path, doc, schema)]
+
+
+def _vague_sources(data_dir: Path) -> list[Problem]:
+    # every source field of the event and period tables and of the JSON files
+    out = []
+    for name, label in (("periods.csv", ("unit", "start")), ("events.csv", ("date", "title"))):
+        path = data_dir / name
+        try:
+            with open(path, newline="", encoding="utf-8") as fh:
+                rows = list(csv.DictReader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue  # an unreadable table is reported by its loader
+        for line, row in enumerate(rows, start=2):
+            feature = f"row {line} ({' '.join(row.get(k) or '' for k in label)})"
+            out += _vague(str(path), feature, row.get("source"))
+    for path in sorted(data_dir.rglob("*")):
+        if path.suffix in (".json", ".geojson"):
+            try:
+                doc = read_json(path)
+            except DataError:
+                continue  # reported by _metadata
+            for feature, value in _sources_in(doc, "file"):
+                out += _vague(str(path), feature, value)
+    return out
+
+
+def _sources_in(node: object, where: str) -> Iterator[tuple[str, object]]:
+    if isinstance(node, dict):
+        if "source" in node and not isinstance(node["source"], dict | list):
+            yield where, node["source"]
+        for key, value in node.items():
+            if isinstance(value, dict | list) and key != "geometry":
+                yield from _sources_in(value, where if key == "properties" else f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            ident = None
+            if isinstance(item, dict):
+                ident = item.get("id") or (item.get("properties") or {}).get("id")
+            yield from _sources_in(item, str(ident) if ident else f"{where}[{i}]")
+
+
+def _vague(file: str, feature: str, value: object) -> list[Problem]:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return [Problem(file, feature, "no source")]
+    if _NOTES_FILE.search(text):
+        return [Problem(file, feature, "the source cites a notes file, not a published source")]
+    if text.strip(" .()[]").lower() in _MEMORY:
+        return [Problem(file, feature, f"the source {text!r} is memory, not a published source")]
+    return []
 
 
 def _near_misses(

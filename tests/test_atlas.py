@@ -157,7 +157,9 @@ def test_unit_context_history_is_ordered_and_contiguous(primorye_1859):
     for a, b in zip(rows, rows[1:], strict=False):
         assert a.end == b.start
     assert rows[-1].end is None
-    assert [r.holder for r in rows[:3]] == ["Qing dynasty", "Held jointly", "Russian Empire"]
+    # contested from the Russian posts on the Tatar Strait (1853) until Aigun
+    expected = ["Qing dynasty", "Contested", "Held jointly", "Russian Empire"]
+    assert [r.holder for r in rows[:4]] == expected
 
 
 def test_unit_context_has_exactly_one_current_row(primorye_1859):
