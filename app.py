@@ -22,7 +22,13 @@ st.set_page_config(
 atlas, figures = loaders.atlas_or_stop()
 
 state = st.session_state
-SHOW = {"markdown": st.markdown, "caption": st.caption, "info": st.info, "warning": st.warning}
+SHOW = {
+    "markdown": st.markdown,
+    "caption": st.caption,
+    "info": st.info,
+    "warning": st.warning,
+    "fact_check": lambda text: st.container(border=True, key="fact_check").markdown(text),
+}
 if KEYS.year not in state:  # a shared link sets the first view only
     first = first_view(st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
     state[KEYS.year], state[KEYS.selected] = first.year, first.selected

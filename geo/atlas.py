@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.areas import transfers
 from geo.borders import Border, shared_edges, side_borders
 from geo.config import DATA_DIR
+from geo.corrections import Correction, load_corrections
 from geo.errors import DataError
 from geo.events import Event, events_about, events_in, load_events
 from geo.passages import Article, Passage, Section, load_article, passage_at, sections_about
@@ -105,6 +106,7 @@ class Atlas:
     edges: dict[tuple[str, str], object]
     geometries: dict[str, dict]
     areas: dict[str, float]
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
@@ -213,6 +215,7 @@ def load_atlas(data_dir: Path = DATA_DIR) -> Atlas:
         geometries={u.id: mapping(shapely.orient_polygons(u.geometry)) for u in units},
         # one projection call for all units: a GeoSeries per unit would cost 0.2 s
         areas=dict(zip([u.id for u in units], areas_km2([u.geometry for u in units]), strict=True)),
+        corrections=load_corrections(data_dir / "corrections.json", article),
     )
 
 

@@ -24,6 +24,7 @@ from referencing import Registry, Resource
 
 from geo.errors import DataError
 
+# date.fromisoformat also takes "16890906" and week dates; the files promise YYYY-MM-DD.
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 META_KEYS = ("source", "license", "note")
 # the schema (in geo/schemas, ``<name>.schema.json``) of each JSON data file
@@ -35,6 +36,7 @@ SCHEMA_OF: dict[str, str] = {
     "treaty_lines.json": "treaty_lines",
     "treaty_lines.geojson": "treaty_segments",
     "areas.json": "areas",
+    "corrections.json": "corrections",
     "holders.meta.json": "holders_meta",
     "periods.meta.json": "meta",
     "events.meta.json": "meta",
@@ -166,12 +168,6 @@ def missing_meta(doc: object) -> list[str]:
     if not isinstance(doc, dict):
         return list(META_KEYS)
     return [key for key in META_KEYS if not doc.get(key)]
-
-
-def require_meta(path: str | Path, doc: object) -> None:
-    """Raise :class:`DataError` naming the file if it lacks a provenance key."""
-    for key in missing_meta(doc):
-        raise DataError(path, "file", f"missing {key!r}")
 
 
 def check_shape(path: str | Path, document: object, schema_name: str) -> None:

@@ -8,12 +8,13 @@ panels can be tested without Streamlit, and no data reaches the page raw.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from geo.areas import Comparison, figures_for
 from geo.atlas import Atlas, UnitContext, unit_context
+from geo.corrections import Correction, corrections_in, marked_spans
 from geo.events import Event, events_in
 from geo.passages import breadcrumb, passage_at
 from geo.text import km2, md_escape, span_label, with_unit
@@ -31,17 +32,20 @@ class PassagePanel:
     main_article: str
     events: str
     attribution: str
+    fact_check: str = ""
 
     def blocks(self) -> tuple[tuple[str, str], ...]:
         """The body below the heading, in order, as ``(style, text)``; empty ones left out.
 
         The style is the Streamlit element that shows it: ``markdown``,
-        ``caption``, ``info`` or ``warning``.
+        ``caption``, ``info``, ``warning``, or ``fact_check`` (a bordered box
+        of its own).
         """
         return _present(
             ("info", self.status_note),
             ("warning", self.after_snapshot),
             *(("markdown", p) for p in self.paragraphs),
+            ("fact_check", self.fact_check),
             ("markdown", self.events),
             ("caption", self.main_article),
             ("caption", self.attribution),
@@ -108,15 +112,17 @@ def passage_panel(atlas: Atlas, year: int) -> PassagePanel:
         )
     note = passage.span.note if passage.span.kind == "status_quo" and passage.span.note else ""
     main = passage.section.main_article
+    notes = corrections_in(atlas.corrections, passage.section.id)
     return PassagePanel(
         trail=md_escape(" › ".join(trail[:-1])) if len(trail) > 1 else "",
         heading=md_escape(passage.section.heading),
         status_note=md_escape(note),
         after_snapshot=after,
-        paragraphs=tuple(md_escape(p) for p in passage.section.text),
+        paragraphs=tuple(_marked(p, notes) for p in passage.section.text),
         main_article=f"Main article: {md_escape(main)}" if main else "",
         events=_event_list(f"**In {year}**", events_in(atlas.events, year), "%-d %b"),
         attribution=md_escape(atlas.article.attribution),
+        fact_check=_fact_check(notes),
     )
 
 
@@ -159,6 +165,32 @@ def context_panel(
             for s in ctx.sections
         ),
     )
+
+
+def _marked(paragraph: str, notes: Sequence[Correction]) -> str:
+    # a phrase the record contradicts is highlighted and numbered; the text
+    # itself, a quotation, stays word for word
+    return "".join(
+        f":orange-background[{md_escape(text)}]{_SUPERSCRIPT[number]}"
+        if number
+        else md_escape(text)
+        for text, number in marked_spans(paragraph, notes)
+    )
+
+
+def _fact_check(notes: Sequence[Correction]) -> str:
+    if not notes:
+        return ""
+    rows = [
+        f"{i}. “{md_escape(c.quote)}”: {md_escape(c.correction)} ({md_escape(c.source)})"
+        for i, c in enumerate(notes, start=1)
+    ]
+    return "\n".join(
+        ["**Fact check.** The article was written in early 2007; the record says:", "", *rows]
+    )
+
+
+_SUPERSCRIPT = ("", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹")
 
 
 def _present(*blocks: tuple[str, str]) -> tuple[tuple[str, str], ...]:

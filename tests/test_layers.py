@@ -30,6 +30,7 @@ LAYERS = {
     "treaties": 1,
     "borders": 1,
     "areas": 1,
+    "corrections": 1,
     "atlas": 2,
     "mapdata": 2,
     "panels": 2,

@@ -136,6 +136,7 @@ ITEM_EDITS: dict[str, tuple[tuple[str, int] | None, list, list, object]] = {
         "a",
     ),
     "areas.json": (("figures", 2), ["tolerance"], ["low"], "600000"),
+    "corrections.json": (("corrections", 1), ["quote"], ["source"], 7),
     "holders.meta.json": (("sides", 1), ["color"], ["name_en"], ["Russia"]),
     "periods.meta.json": (None, ["note"], ["license"], 0),
     "events.meta.json": (None, ["source"], ["note"], {"text": "x"}),

@@ -7,6 +7,8 @@
 (function () {
   "use strict";
 
+  var NARROW_PX = 700;
+
   // the width of a river at a zoom: the last [zoom, width] step at or below it
   function widthAt(widths, zoom) {
     var w = widths[0][1];
@@ -46,6 +48,11 @@
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "atlas-legend");
       div.innerHTML = html;
+      // on a narrow map (a phone) the legend starts folded, so it does not hide the map
+      if (map.getSize().x < NARROW_PX) {
+        var details = div.querySelector("details");
+        if (details) { details.removeAttribute("open"); }
+      }
       L.DomEvent.disableClickPropagation(div);
       return div;
     };
