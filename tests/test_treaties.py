@@ -330,7 +330,7 @@ def test_real_lines_have_the_treaty_dates(atlas):
     assert by_id["nerchinsk"].start == date(1689, 9, 6)
     assert by_id["nerchinsk"].end == date(1858, 5, 28)
     assert by_id["peking"].start == date(1860, 11, 14)
-    assert by_id["kyakhta"].start == date(1727, 11, 1)
+    assert by_id["kyakhta"].start == date(1728, 6, 25)  # in force on the exchange of the texts
 
 
 def test_real_feature_ids_are_unique(lines_doc):
