@@ -13,7 +13,15 @@ from geo.config import FIRST_YEAR
 from geo.mapdata import map_update
 from geo.mapview import HEIGHT, base_map, unit_focus, year_layer
 from geo.panels import context_panel, passage_panel
-from geo.session import KEYS, clicked_unit, decode_click, first_view, jump_to_pill, write_link
+from geo.session import (
+    KEYS,
+    clicked_unit,
+    decode_click,
+    first_view,
+    jump_to_pill,
+    standing_notices,
+    write_link,
+)
 from geo.text import md_escape
 
 st.set_page_config(
@@ -31,8 +39,7 @@ SHOW = {
 }
 if KEYS.year not in state:  # a shared link sets the first view only
     first = first_view(st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
-    state[KEYS.year], state[KEYS.selected] = first.year, first.selected
-    state[KEYS.notices] = list(first.notices)
+    state[KEYS.year], state[KEYS.selected], state[KEYS.notices] = first.year, first.selected, first
 # a click becomes the selection before the selection widget is drawn
 click = decode_click(state.get(KEYS.map))
 if unit := clicked_unit(click, state.get(KEYS.last_click), atlas.unit_ids):
@@ -47,8 +54,7 @@ st.caption(
 links = st.columns([1, 1, 6])
 links[0].page_link("pages/1_Sources.py", label="Sources and licences")
 links[1].page_link("pages/2_Areas.py", label="Areas and treaties")
-for notice in state.pop(KEYS.notices, []):
-    st.warning(md_escape(notice))
+notices = st.container()  # filled once the slider and the selection are known
 
 
 year = st.slider(
@@ -64,6 +70,8 @@ st.pills(
 )
 selected = state.get(KEYS.selected)
 write_link(st.query_params, year, selected)
+for notice in standing_notices(state[KEYS.notices], year, selected):
+    notices.warning(md_escape(notice))
 
 col_map, col_text = st.columns([2, 1], gap="medium")
 # the passage is written before the map: Streamlit sends elements as the script reaches them

@@ -237,6 +237,7 @@ def year_view(atlas: Atlas, year: int) -> YearView:
     on = year_date(year)
     state = state_at(atlas.unit_ids, atlas.periods, on)
     side_by_unit = {uid: atlas.holders[p.holder].side for uid, p in state.items()}
+    sovereign_by_unit = {uid: atlas.holders[p.sovereign_holder].side for uid, p in state.items()}
     views = tuple(
         UnitView(
             id=u.id,
@@ -248,7 +249,7 @@ def year_view(atlas: Atlas, year: int) -> YearView:
         )
         for u in atlas.units
     )
-    borders = tuple(side_borders(atlas.edges, side_by_unit))
+    borders = tuple(side_borders(atlas.edges, side_by_unit, sovereign_by_unit))
     lines = tuple(
         LineView(
             id="-".join(piece.sides),

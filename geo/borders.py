@@ -54,9 +54,16 @@ def shared_edges(units: Iterable[Unit]) -> dict[tuple[str, str], BaseGeometry]:
 
 
 def side_borders(
-    edges: Mapping[tuple[str, str], BaseGeometry], side_by_unit: Mapping[str, str]
+    edges: Mapping[tuple[str, str], BaseGeometry],
+    side_by_unit: Mapping[str, str],
+    sovereign_by_unit: Mapping[str, str] | None = None,
 ) -> list[Border]:
     """Borders between sides, from the shared edges of units held by different sides.
+
+    With ``sovereign_by_unit`` (the side of each unit's sovereign by treaty), an
+    edge is a border where the sovereigns differ, named by their sides, or
+    else where the holders differ: an occupation does not erase the treaty
+    border, and a lease still has its edge.
 
     Examples
     --------
@@ -69,14 +76,36 @@ def side_borders(
     """
     pieces: dict[tuple[str, str], list[BaseGeometry]] = {}
     for (a, b), line in edges.items():
-        sa, sb = side_by_unit.get(a), side_by_unit.get(b)
-        if sa is None or sb is None or sa == sb:
-            continue
-        pieces.setdefault(tuple(sorted((sa, sb))), []).append(line)
+        sides = edge_sides(a, b, side_by_unit, sovereign_by_unit)
+        if sides is not None:
+            pieces.setdefault(sides, []).append(line)
     return [
         Border(key, shapely.line_merge(shapely.union_all(lines)))
         for key, lines in sorted(pieces.items())
     ]
+
+
+def edge_sides(
+    a: str,
+    b: str,
+    side_by_unit: Mapping[str, str],
+    sovereign_by_unit: Mapping[str, str] | None = None,
+) -> tuple[str, str] | None:
+    """The sorted pair of sides an edge between units ``a`` and ``b`` divides, or None.
+
+    Examples
+    --------
+    >>> holders, sovereigns = {"a": "russia", "b": "russia"}, {"a": "china", "b": "russia"}
+    >>> edge_sides("a", "b", holders), edge_sides("a", "b", holders, sovereigns)
+    (None, ('china', 'russia'))
+    """
+    for by_unit in (sovereign_by_unit, side_by_unit):
+        if by_unit is None:
+            continue
+        sa, sb = by_unit.get(a), by_unit.get(b)
+        if sa is not None and sb is not None and sa != sb:
+            return (sa, sb) if sa < sb else (sb, sa)
+    return None
 
 
 def _linear(geom: BaseGeometry) -> BaseGeometry:

@@ -24,6 +24,7 @@ from shapely.geometry import LineString, MultiLineString, Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.atlas import CERTAINTY_ORDER, Atlas
+from geo.borders import edge_sides
 from geo.periods import state_at, year_date
 from geo.places import places_at
 from geo.text import html_text
@@ -190,6 +191,7 @@ def map_update(
     on = year_date(year)
     state = state_at(atlas.unit_ids, atlas.periods, on)
     side_of = {uid: atlas.holders[p.holder].side for uid, p in state.items()}
+    sovereign_of = {uid: atlas.holders[p.sovereign_holder].side for uid, p in state.items()}
     units = {}
     for u in atlas.units:
         period = state[u.id]
@@ -207,12 +209,12 @@ def map_update(
     certainty = {i: t.certainty for i, t in enumerate(atlas.treaty_lines) if t.in_force(on)}
     lines = {}
     for atom in atoms:
-        a, b = (side_of[uid] for uid in atom.units)
-        if a == b:
+        sides = edge_sides(*atom.units, side_of, sovereign_of)
+        if sides is None:
             continue
         found = {certainty[t] for t in atom.treaties if t in certainty}
         kind = next((c for c in CERTAINTY_ORDER if c in found), DE_FACTO)
-        lines[atom.id] = (kind, "-".join(sorted((a, b))))
+        lines[atom.id] = (kind, "-".join(sides))
     places = {p.id: f"{n.en} · {n.ru} · {n.zh}" for p, n in places_at(atlas.places, on)}
     return MapUpdate(units=units, lines=lines, places=places)
 

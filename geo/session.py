@@ -131,3 +131,21 @@ def write_link(params: MutableMapping, year: int, selected: str | None) -> None:
         params["unit"] = selected
     elif "unit" in params:
         del params["unit"]
+
+
+def standing_notices(first: FirstView | None, year: int, selected: str | None) -> tuple[str, ...]:
+    """The notices about a bad link, for as long as the reader stays on the view it opened.
+
+    A notice must not vanish on the map's first reply (a second run of the
+    script), yet it has done its work once the reader moves the year or
+    chooses another territory.
+
+    Examples
+    --------
+    >>> first = FirstView(1860, None, ("The year 'abc' in the link is not a year.",))
+    >>> standing_notices(first, 1860, None), standing_notices(first, 1861, None)
+    (("The year 'abc' in the link is not a year.",), ())
+    """
+    if first is None or (year, selected) != (first.year, first.selected):
+        return ()
+    return first.notices

@@ -141,3 +141,16 @@ def test_a_lease_is_hatched_in_the_sovereigns_colour(atlas, atoms):
                 assert style.hatch == "" and style.sovereign == ""
     # the data models leases and occupations (Manchuria 1900-1905, Kwantung, ...)
     assert found or not any(p.divided for p in atlas.periods)
+
+
+def test_an_occupation_keeps_the_treaty_border_and_a_lease_its_edge(atlas, atoms):
+    """1903: Russia occupies Manchuria and leases Kwantung; the Amur is still the border."""
+    drawn = map_update(atlas, atoms, 1903).lines
+    by_edge = {a.id: a.units for a in atoms}
+    amur = [s for aid, s in drawn.items() if by_edge[aid] == ("amur_left_bank", "manchuria")]
+    assert amur and all(sides == "china-russia" for _, sides in amur)
+    # both held by Russia, under Qing sovereignty: no line between them in 1903
+    assert not any(by_edge[aid] == ("kwantung", "manchuria") for aid in drawn)
+    # 1910: the lease is Japan's, Manchuria Qing again: the lease has its edge
+    later = map_update(atlas, atoms, 1910).lines
+    assert any(by_edge[aid] == ("kwantung", "manchuria") for aid in later)

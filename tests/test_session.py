@@ -76,3 +76,13 @@ def test_write_link_keeps_year_and_unit_in_the_parameters():
 def test_session_keys_are_distinct():
     names = [getattr(KEYS, f) for f in KEYS.__dataclass_fields__]
     assert len(names) == len(set(names))
+
+
+def test_a_notice_stands_until_the_reader_moves_on():
+    from geo.session import FirstView, standing_notices
+
+    first = FirstView(1860, "tuva", ("bad link",))
+    assert standing_notices(first, 1860, "tuva") == ("bad link",)
+    assert standing_notices(first, 1861, "tuva") == ()
+    assert standing_notices(first, 1860, None) == ()
+    assert standing_notices(None, 1860, "tuva") == ()
