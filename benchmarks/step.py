@@ -71,15 +71,10 @@ import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -93,6 +88,9 @@ from playwright.sync_api import (
     Route,
     sync_playwright,
 )
+
+from benchmarks import live
+from benchmarks.live import HOST, Server, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = "app.py"
@@ -118,35 +116,13 @@ CLICK_UNITS = (
 )
 UNITS_JSON = ROOT / "data" / "units.json"
 
-HOST = "127.0.0.1"
-STARTUP_TIMEOUT_S = 60.0
-HEALTH_POLL_S = 0.1
-SHUTDOWN_TIMEOUT_S = 10.0
 NAVIGATION_TIMEOUT_MS = 60_000
 STEP_TIMEOUT_MS = 20_000
 DEFAULT_TIMEOUT_MS = 30_000
 # a step has settled when nothing watched has moved for this long
 QUIET_MS = 100
 VIEWPORT = {"width": 1440, "height": 900}
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--enable-precise-memory-info",
-)
-STREAMLIT_FLAGS = (
-    "--server.headless",
-    "true",
-    "--server.fileWatcherType",
-    "none",
-    "--browser.gatherUsageStats",
-    "false",
-)
+CHROMIUM_ARGS = live.CHROMIUM_ARGS + ("--enable-precise-memory-info",)
 
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PASSAGE = ".st-key-passage"
@@ -353,16 +329,6 @@ class BenchmarkError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Server:
-    """A ``streamlit run`` process serving one script on a local port."""
-
-    script: str
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-
-@dataclass(frozen=True)
 class Want:
     """What a settled step shows: the slider's value, a text in the passage or the heading.
 
@@ -507,77 +473,6 @@ def stats(values: Sequence[float]) -> Stats:
 def _log(message: str) -> None:
     # progress goes to stderr, so stdout carries the table alone
     print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def _start_server(script: str, logs: Path) -> Server:
-    port = _free_port()
-    log = logs / f"{Path(script).stem}.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        script,
-        "--server.port",
-        str(port),
-        "--server.address",
-        HOST,
-        *STREAMLIT_FLAGS,
-    ]
-    with log.open("wb") as out:
-        # the repo root as cwd, so that .streamlit/config.toml applies
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    return Server(script=script, url=f"http://{HOST}:{port}", process=proc, log=log)
-
-
-def _wait_healthy(server: Server, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise BenchmarkError(
-                f"{server.script}: streamlit exited with {server.process.returncode}:\n"
-                + server.log.read_text(errors="replace")[-3000:]
-            )
-        try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(HEALTH_POLL_S)
-    raise BenchmarkError(
-        f"{server.script}: not healthy after {STARTUP_TIMEOUT_S:.0f} s:\n"
-        + server.log.read_text(errors="replace")[-3000:]
-    )
-
-
-def _stop(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-
-
-@contextmanager
-def _servers(scripts: Sequence[str]) -> Iterator[list[Server]]:
-    """Serve every script at once; stop them all on leaving, also on an error."""
-    with tempfile.TemporaryDirectory(prefix="bench-streamlit-") as tmp, ExitStack() as stack:
-        started = []
-        for script in scripts:
-            server = _start_server(script, Path(tmp))
-            stack.callback(_stop, server)
-            started.append(server)
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        for server in started:
-            _wait_healthy(server, deadline)
-        yield started
 
 
 def _server_report(*servers: Server) -> str:
@@ -993,7 +888,7 @@ def run(steps: int, soak_steps: int, clicks: int) -> Json:
     chromium = shutil.which("chromium")
     if chromium is None:
         raise BenchmarkError("chromium is not installed (apt-get install chromium)")
-    with _servers([APP, FLOOR_APP]) as (atlas_server, floor_server), sync_playwright() as p:
+    with serving(APP, FLOOR_APP, cwd=ROOT) as (atlas_server, floor_server), sync_playwright() as p:
         _log(f"servers up: {atlas_server.url} (atlas), {floor_server.url} (floor)")
         browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         try:

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from benchmarks.live import CHROMIUM_ARGS, ServerError, start_server, stop_server, wait_healthy
 from geo.atlas import Atlas, load_atlas
 from geo.config import DATA_DIR, REPO
 
@@ -34,16 +28,6 @@ DATA = DATA_DIR
 
 APPTEST_TIMEOUT = 60
 SERVER_STARTUP_TIMEOUT = 60.0
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-)
 _MD_ESCAPE = re.compile(r"\\(.)")
 
 
@@ -102,58 +86,18 @@ def table_under(at: AppTest, heading: str) -> pd.DataFrame:
 # ------------------------------------------------------------------ the real server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, logs: Path) -> None:
-    def output() -> str:
-        stderr = (logs / "stderr.log").read_text(errors="replace")[-3000:]
-        stdout = (logs / "stdout.log").read_text(errors="replace")[-1000:]
-        return f"--- stderr\n{stderr}\n--- stdout\n{stdout}"
-
-    deadline = time.monotonic() + SERVER_STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}:\n{output()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"streamlit not healthy after {SERVER_STARTUP_TIMEOUT:.0f} s:\n{output()}")
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of ``streamlit run app.py``, served headless on a free local port."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    logs = tmp_path_factory.mktemp("streamlit")
-    with (logs / "stdout.log").open("wb") as out, (logs / "stderr.log").open("wb") as err:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err)
+    live = start_server("app.py", cwd=ROOT, log_dir=tmp_path_factory.mktemp("streamlit"))
+    try:
         try:
-            _wait_healthy(url, proc, logs)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            wait_healthy(live, SERVER_STARTUP_TIMEOUT)
+        except ServerError as exc:
+            pytest.fail(str(exc))
+        yield live.url
+    finally:
+        stop_server(live)
 
 
 @pytest.fixture(scope="session")

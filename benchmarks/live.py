@@ -1,0 +1,243 @@
+"""The real app, served by ``streamlit run`` on a local port, for Chromium to drive.
+
+Shared by the benchmark (``benchmarks/step.py``) and the browser tests'
+session fixtures (``tests/conftest.py``): the Chromium launch arguments, a
+free-port finder, and starting, waiting for and stopping a Streamlit server.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT_S = 60.0
+HEALTH_POLL_S = 0.1
+SHUTDOWN_TIMEOUT_S = 10.0
+# how much of a server's output an error message quotes
+LOG_TAIL_CHARS = 3000
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+STREAMLIT_FLAGS = (
+    "--server.headless",
+    "true",
+    "--server.fileWatcherType",
+    "none",
+    "--browser.gatherUsageStats",
+    "false",
+)
+
+
+class ServerError(RuntimeError):
+    """A Streamlit server exited or did not become healthy in time."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A ``streamlit run`` process serving one script on a local port.
+
+    Attributes
+    ----------
+    url : str
+        The server's base address, ``http://127.0.0.1:<port>``.
+    process : subprocess.Popen
+        The ``streamlit run`` process.
+    script : str
+        The script served, as given to ``streamlit run``.
+    log : Path
+        The file that takes the server's stdout and stderr.
+    started : float
+        ``time.monotonic()`` when the process was started.
+    """
+
+    url: str
+    process: subprocess.Popen
+    script: str
+    log: Path
+    started: float
+
+    def output(self, chars: int = LOG_TAIL_CHARS) -> str:
+        """The last ``chars`` characters the server has written.
+
+        Parameters
+        ----------
+        chars : int
+            How many characters, from the end of the log.
+
+        Returns
+        -------
+        str
+            The tail of the log, undecodable bytes replaced.
+        """
+        return self.log.read_text(errors="replace")[-chars:]
+
+
+def free_port() -> int:
+    """A TCP port on the loopback address that is free at the time of asking.
+
+    Returns
+    -------
+    int
+        The port number the operating system handed out.
+    """
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(script: str, *, cwd: Path, log_dir: Path | None = None) -> Server:
+    """Start ``python -m streamlit run script``, headless, on a free local port.
+
+    Does not wait for the server to answer; see `wait_healthy`.
+
+    Parameters
+    ----------
+    script : str
+        The script to serve, relative to ``cwd`` or absolute.
+    cwd : Path
+        The server's working directory (the repo root, so that
+        ``.streamlit/config.toml`` applies).
+    log_dir : Path, optional
+        The folder of the log ``<script stem>.log``, which takes stdout and
+        stderr. By default a new temporary folder, left in place.
+
+    Returns
+    -------
+    Server
+        The started server.
+    """
+    port = free_port()
+    if log_dir is None:
+        log_dir = Path(tempfile.mkdtemp(prefix="streamlit-"))
+    log = log_dir / f"{Path(script).stem}.log"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", script,
+        "--server.port", str(port),
+        "--server.address", HOST,
+        *STREAMLIT_FLAGS,
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    return Server(
+        url=f"http://{HOST}:{port}",
+        process=proc,
+        script=script,
+        log=log,
+        started=time.monotonic(),
+    )
+
+
+def wait_healthy(server: Server, timeout: float = STARTUP_TIMEOUT_S) -> None:
+    """Poll ``/_stcore/health`` until it answers ``ok``.
+
+    Parameters
+    ----------
+    server : Server
+        The server to wait for.
+    timeout : float
+        Seconds to wait, from the call; the health is asked at least once.
+
+    Raises
+    ------
+    ServerError
+        If the process exits first or ``timeout`` passes; the message quotes
+        the server's output.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        code = server.process.poll()
+        if code is not None:
+            raise ServerError(f"{server.script}: streamlit exited with {code}:\n{server.output()}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(HEALTH_POLL_S)
+    age = time.monotonic() - server.started
+    raise ServerError(
+        f"{server.script}: streamlit not healthy {age:.0f} s after its start:\n{server.output()}"
+    )
+
+
+def stop_server(server: Server) -> None:
+    """Terminate the server, and kill it if it has not exited within a while.
+
+    Parameters
+    ----------
+    server : Server
+        The server to stop; one that has already exited is left as it is.
+    """
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+
+
+@contextmanager
+def serving(
+    *scripts: str,
+    cwd: Path = ROOT,
+    log_dir: Path | None = None,
+    timeout: float = STARTUP_TIMEOUT_S,
+) -> Iterator[tuple[Server, ...]]:
+    """Serve every script at once, healthy; stop them all on leaving, also on an error.
+
+    Parameters
+    ----------
+    *scripts : str
+        The scripts to serve, one server each.
+    cwd : Path
+        The servers' working directory; by default the repo root.
+    log_dir : Path, optional
+        The folder of the servers' logs; by default a temporary folder,
+        removed on leaving.
+    timeout : float
+        Seconds for all the servers together to become healthy.
+
+    Yields
+    ------
+    tuple of Server
+        The servers, in the order of ``scripts``.
+
+    Raises
+    ------
+    ServerError
+        If a server exits or is not healthy in time.
+    """
+    with ExitStack() as stack:
+        if log_dir is None:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="streamlit-"))
+            log_dir = Path(tmp)
+        started = []
+        for script in scripts:
+            server = start_server(script, cwd=cwd, log_dir=log_dir)
+            stack.callback(stop_server, server)
+            started.append(server)
+        deadline = time.monotonic() + timeout
+        for server in started:
+            wait_healthy(server, max(0.0, deadline - time.monotonic()))
+        yield tuple(started)
