@@ -7,21 +7,13 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import loaders
+from geo import loaders, session
 from geo.atlas import change_years, last_year, legend_rows, situation_json
 from geo.config import FIRST_YEAR
 from geo.mapdata import map_update
 from geo.mapview import HEIGHT, base_map, unit_focus, year_layer
 from geo.panels import context_panel, passage_panel
-from geo.session import (
-    KEYS,
-    clicked_unit,
-    decode_click,
-    first_view,
-    jump_to_pill,
-    standing_notices,
-    write_link,
-)
+from geo.session import KEYS
 from geo.text import md_escape
 
 st.set_page_config(
@@ -38,11 +30,11 @@ SHOW = {
     "fact_check": lambda text: st.container(border=True, key="fact_check").markdown(text),
 }
 if KEYS.year not in state:  # a shared link sets the first view only
-    first = first_view(st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
+    first = session.first_view(st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
     state[KEYS.year], state[KEYS.selected], state[KEYS.notices] = first.year, first.selected, first
 # a click becomes the selection before the selection widget is drawn
-click = decode_click(state.get(KEYS.map))
-if unit := clicked_unit(click, state.get(KEYS.last_click), atlas.unit_ids):
+click = session.decode_click(state.get(KEYS.map))
+if unit := session.clicked_unit(click, state.get(KEYS.last_click), atlas.unit_ids):
     state[KEYS.selected] = unit
 state[KEYS.last_click] = click.key
 
@@ -56,7 +48,6 @@ links[0].page_link("pages/1_Sources.py", label="Sources and licences")
 links[1].page_link("pages/2_Areas.py", label="Areas and treaties")
 notices = st.container()  # filled once the slider and the selection are known
 
-
 year = st.slider(
     "Year", FIRST_YEAR, last_year(), key=KEYS.year, help="Shown as it stood on 31 December."
 )
@@ -64,13 +55,13 @@ st.pills(
     "Years in which land changed hands",
     change_years(atlas),
     key=KEYS.jump,
-    on_change=jump_to_pill,
+    on_change=session.jump_to_pill,
     args=(state,),
     label_visibility="collapsed",
 )
 selected = state.get(KEYS.selected)
-write_link(st.query_params, year, selected)
-for notice in standing_notices(state[KEYS.notices], year, selected):
+session.write_link(st.query_params, year, selected)
+for notice in session.standing_notices(state[KEYS.notices], year, selected):
     notices.warning(md_escape(notice))
 
 col_map, col_text = st.columns([2, 1], gap="medium")
