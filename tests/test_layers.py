@@ -154,3 +154,10 @@ def test_importing_the_views_loads_no_map_streamlit_or_build():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert run.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_pages_stay_thin(script):
+    """Pages hold widgets, calls into geo and output: the logic lives in geo."""
+    limit = 120 if script == "app.py" else 100
+    assert len((ROOT / script).read_text(encoding="utf-8").splitlines()) <= limit
