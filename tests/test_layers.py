@@ -106,11 +106,12 @@ def test_geo_keeps_its_layers():
     assert import_violations(ROOT / "geo", LAYERS) == []
 
 
-@pytest.mark.parametrize(
-    "script", ["app.py", *sorted(p.name for p in (ROOT / "pages").glob("*.py"))]
-)
+SCRIPTS = ["app.py", *sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
 def test_pages_do_not_import_the_build(script):
-    path = ROOT / script if script == "app.py" else ROOT / "pages" / script
+    path = ROOT / script
     assert not [n for n in _imports(path) if n.startswith("geo.build")]
 
 
