@@ -8,7 +8,7 @@ export command and the tests all go through them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +35,15 @@ from geo.periods import (
 )
 from geo.places import Place, load_places, places_at
 from geo.territories import Group, Unit, areas_km2, load_groups, load_units
-from geo.treaties import Certainty, TreatyLine, border_pieces, load_certainties, load_lines
+from geo.treaties import (
+    Certainty,
+    Clause,
+    TreatyLine,
+    border_pieces,
+    load_certainties,
+    load_clauses,
+    load_lines,
+)
 
 HATCH_LABEL = "Hatched: controlled by one side, sovereign another (lease, occupation)"
 CERTAINTY_ORDER = ("demarcated", "described", "undetermined")
@@ -107,6 +115,7 @@ class Atlas:
     geometries: dict[str, dict]
     areas: dict[str, float]
     corrections: tuple[Correction, ...] = ()
+    clauses: dict[str, Clause] = field(default_factory=dict)
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
@@ -216,6 +225,7 @@ def load_atlas(data_dir: Path = DATA_DIR) -> Atlas:
         # one projection call for all units: a GeoSeries per unit would cost 0.2 s
         areas=dict(zip([u.id for u in units], areas_km2([u.geometry for u in units]), strict=True)),
         corrections=load_corrections(data_dir / "corrections.json", article),
+        clauses=load_clauses(data_dir / "treaty_lines.json"),
     )
 
 

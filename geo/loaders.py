@@ -16,7 +16,14 @@ from geo.assets import install_static
 from geo.atlas import Atlas, load_atlas
 from geo.config import DATA_DIR
 from geo.errors import DataError
-from geo.mapdata import Atom, atom_geometry, line_atoms, place_geometry, unit_geometry
+from geo.mapdata import (
+    Atom,
+    atom_geometry,
+    clause_notes,
+    line_atoms,
+    place_geometry,
+    unit_geometry,
+)
 from geo.text import md_escape
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -50,6 +57,7 @@ def static_files() -> int:
         "units.geojson": unit_geometry(atlas()),
         "lines.geojson": atom_geometry(map_atoms()),
         "places.geojson": place_geometry(atlas()),
+        "clauses.json": clause_notes(atlas()),
     }
     return len(install_static(STATIC_DIR, DATA_DIR / "base", generated))
 

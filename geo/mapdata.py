@@ -72,7 +72,7 @@ class MapUpdate:
     """Everything about the units and borders that changes with the year, by id."""
 
     units: Mapping[str, UnitStyle]
-    lines: Mapping[str, tuple[str, str]]
+    lines: Mapping[str, tuple[str, str, str]]
     places: Mapping[str, str]
 
     def to_json(self) -> dict:
@@ -175,6 +175,26 @@ def place_geometry(atlas: Atlas) -> dict:
     return _collection((p.id, Point(p.lon, p.lat), {}) for p in atlas.places)
 
 
+def clause_notes(atlas: Atlas) -> dict[str, str]:
+    """The clause of each treaty line as the map's tooltip shows it: HTML, escaped.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> notes = clause_notes(load_atlas())
+    >>> all(html.startswith("<b>") for html in notes.values())
+    True
+    """
+    return {
+        line: (
+            f"<b>{html_text(c.treaty)}</b>, {html_text(c.article)}:<br>“{html_text(c.text)}”"
+            + (f"<br>{html_text(c.translation)}" if c.translation else "")
+            + f"<br><i>{html_text(c.source)}</i>"
+        )
+        for line, c in atlas.clauses.items()
+    }
+
+
 def map_update(
     atlas: Atlas, atoms: Sequence[Atom], year: int, selected: str | None = None
 ) -> MapUpdate:
@@ -212,9 +232,10 @@ def map_update(
         sides = edge_sides(*atom.units, side_of, sovereign_of)
         if sides is None:
             continue
-        found = {certainty[t] for t in atom.treaties if t in certainty}
+        found = {certainty[t]: atlas.treaty_lines[t].id for t in atom.treaties if t in certainty}
         kind = next((c for c in CERTAINTY_ORDER if c in found), DE_FACTO)
-        lines[atom.id] = (kind, "-".join(sides))
+        # the treaty line that drew the piece, whose clause the map shows on hover
+        lines[atom.id] = (kind, "-".join(sides), found.get(kind, ""))
     places = {p.id: f"{n.en} · {n.ru} · {n.zh}" for p, n in places_at(atlas.places, on)}
     return MapUpdate(units=units, lines=lines, places=places)
 

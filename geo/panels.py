@@ -17,6 +17,7 @@ from geo.atlas import Atlas, UnitContext, unit_context
 from geo.corrections import Correction, corrections_in, marked_spans
 from geo.events import Event, events_in
 from geo.passages import breadcrumb, passage_at
+from geo.periods import year_date
 from geo.text import km2, md_escape, span_label, with_unit
 
 
@@ -74,6 +75,7 @@ class ContextPanel:
     events: str
     sections_title: str
     sections: tuple[SectionText, ...]
+    clauses: str = ""
 
     def blocks(self) -> tuple[tuple[str, str], ...]:
         """The body below the heading, before the passages, as ``(style, text)``.
@@ -87,6 +89,7 @@ class ContextPanel:
             ("caption", self.note),
             ("markdown", self.published),
             ("markdown", self.history),
+            ("markdown", self.clauses),
             ("markdown", self.events),
             ("markdown", self.sections_title),
         )
@@ -160,6 +163,7 @@ def context_panel(
         history=_history(ctx, year),
         events=_event_list("**Events**", ctx.events, "%-d %b %Y"),
         sections_title="**Passages about it**" if ctx.sections else "",
+        clauses=_clauses(atlas, unit_id, year),
         sections=tuple(
             SectionText(md_escape(s.heading), tuple(md_escape(p) for p in s.text))
             for s in ctx.sections
@@ -191,6 +195,25 @@ def _fact_check(notes: Sequence[Correction]) -> str:
 
 
 _SUPERSCRIPT = ("", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹")
+
+
+def _clauses(atlas: Atlas, unit_id: str, year: int) -> str:
+    # the articles that drew the treaty lines in force along the unit's edges
+    on = year_date(year)
+    lines = []
+    for t in atlas.treaty_lines:
+        if unit_id in t.edge and t.in_force(on) and t.id in atlas.clauses and t.id not in lines:
+            lines.append(t.id)
+    rows = []
+    for line in lines:
+        c = atlas.clauses[line]
+        text = f"- {md_escape(c.treaty)}, {md_escape(c.article)}: “{md_escape(c.text)}”"
+        if c.translation:
+            text += f" ({md_escape(c.translation)})"
+        rows.append(f"{text} ({md_escape(c.source)})")
+    return (
+        "\n".join([f"**The treaty lines along its border in {year}**", "", *rows]) if rows else ""
+    )
 
 
 def _present(*blocks: tuple[str, str]) -> tuple[tuple[str, str], ...]:

@@ -39,6 +39,21 @@ class Certainty:
 
 
 @dataclass(frozen=True)
+class Clause:
+    """The article of a treaty that drew a line, quoted from a published text.
+
+    ``translation`` is the atlas's own English where only the original is quoted.
+    """
+
+    line: str
+    treaty: str
+    article: str
+    text: str
+    source: str
+    translation: str = ""
+
+
+@dataclass(frozen=True)
 class TreatyLine:
     """One segment of a treaty line over ``[start, end)``."""
 
@@ -64,6 +79,32 @@ class BorderPiece:
     sides: tuple[str, str]
     certainty: str
     geometry: BaseGeometry
+
+
+def load_clauses(spec_path: Path) -> dict[str, Clause]:
+    """The clause behind each treaty line of ``treaty_lines.json`` that names one, by line id.
+
+    Examples
+    --------
+    >>> from geo.config import DATA_DIR
+    >>> clauses = load_clauses(DATA_DIR / "treaty_lines.json")
+    >>> all(c.text and c.source for c in clauses.values())
+    True
+    """
+    doc = read_json(spec_path)
+    check_shape(spec_path, doc, "treaty_lines")
+    return {
+        line["id"]: Clause(
+            line["id"],
+            line["treaty"],
+            line["clause"]["article"],
+            line["clause"]["text"],
+            line["clause"]["source"],
+            line["clause"].get("translation", ""),
+        )
+        for line in doc["lines"]
+        if "clause" in line
+    }
 
 
 def load_certainties(spec_path: Path) -> dict[str, Certainty]:

@@ -85,8 +85,8 @@ def test_the_drawn_atoms_are_the_borders_of_the_year(atlas, atoms, year):
     for line in year_view(atlas, year).lines:
         expected.setdefault((line.kind, line.id), []).append(line.geometry)
     drawn: dict[tuple[str, str], list] = {}
-    for atom_id, style in map_update(atlas, atoms, year).lines.items():
-        drawn.setdefault(style, []).append(by_id[atom_id].geometry)
+    for atom_id, (kind, sides, _) in map_update(atlas, atoms, year).lines.items():
+        drawn.setdefault((kind, sides), []).append(by_id[atom_id].geometry)
     assert set(drawn) == set(expected)
     for style, parts in expected.items():
         gap = shapely.union_all(parts).symmetric_difference(shapely.union_all(drawn[style]))
@@ -148,9 +148,30 @@ def test_an_occupation_keeps_the_treaty_border_and_a_lease_its_edge(atlas, atoms
     drawn = map_update(atlas, atoms, 1903).lines
     by_edge = {a.id: a.units for a in atoms}
     amur = [s for aid, s in drawn.items() if by_edge[aid] == ("amur_left_bank", "manchuria")]
-    assert amur and all(sides == "china-russia" for _, sides in amur)
+    assert amur and all(sides == "china-russia" for _, sides, _ in amur)
     # both held by Russia, under Qing sovereignty: no line between them in 1903
     assert not any(by_edge[aid] == ("kwantung", "manchuria") for aid in drawn)
     # 1910: the lease is Japan's, Manchuria Qing again: the lease has its edge
     later = map_update(atlas, atoms, 1910).lines
     assert any(by_edge[aid] == ("kwantung", "manchuria") for aid in later)
+
+
+def test_a_piece_drawn_by_a_treaty_names_the_line_whose_clause_it_shows(atlas, atoms):
+    lines = map_update(atlas, atoms, 1860).lines
+    named = {line for kind, _, line in lines.values() if kind != "de_facto"}
+    assert named and named <= {t.id for t in atlas.treaty_lines}
+    assert all(line == "" for kind, _, line in lines.values() if kind == "de_facto")
+
+
+def test_clause_notes_are_escaped_html():
+    import dataclasses
+
+    from geo.atlas import load_atlas
+    from geo.mapdata import clause_notes
+    from geo.treaties import Clause
+
+    atlas = load_atlas()
+    evil = Clause("aigun", "Treaty <b>", "Art. 1", EVIL, "Src & co", "")
+    notes = clause_notes(dataclasses.replace(atlas, clauses={"aigun": evil}))
+    assert notes["aigun"].startswith("<b>Treaty &lt;b&gt;</b>, Art. 1:")
+    assert "<img" not in notes["aigun"] and "Src &amp; co" in notes["aigun"]

@@ -27,7 +27,7 @@ UPDATE = MapUpdate(
             "russia", "#4a7bb7", "Russian Empire", False, f"Qing {EVIL}", "#d9534f", "lease"
         ),
     },
-    lines={"e0": ("demarcated", "china-russia")},
+    lines={"e0": ("demarcated", "china-russia", "aigun")},
     places={"aigun": f"Aigun {EVIL} · Айгунь · 瑷珲"},
 )
 
@@ -173,7 +173,7 @@ def test_year_layer_sends_the_update_and_no_geometry(layer_page):
         "",
         "",
     ]
-    assert data["lines"] == {"e0": ["demarcated", "china-russia"]}
+    assert data["lines"] == {"e0": ["demarcated", "china-russia", "aigun"]}
     assert "coordinates" not in layer_page.split("atlasMap.update(")[1]
 
 

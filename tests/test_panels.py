@@ -121,3 +121,18 @@ def test_context_panel_says_who_controls_and_who_is_sovereign(atlas):
         "**In 1902:** controlled by **Russian Empire** (occupation); sovereign: **Qing dynasty**"
     )
     assert "(occupation; sovereign: Qing dynasty)" in panel.history
+
+
+def test_context_panel_quotes_the_clause_of_each_treaty_line_on_its_border(atlas):
+    from geo.treaties import Clause
+
+    clause = Clause("aigun", "Treaty of Aigun", "Art. 1", "The left bank *of the* Amur", "Src", "")
+    panel = context_panel(
+        dataclasses.replace(atlas, clauses={"aigun": clause}), (), "amur_left_bank", 1859
+    )
+    assert panel.clauses.startswith("**The treaty lines along its border in 1859**")
+    assert "Treaty of Aigun, Art\\. 1: “The left bank \\*of the\\* Amur” (Src)" in panel.clauses
+    assert (
+        context_panel(dataclasses.replace(atlas, clauses={}), (), "amur_left_bank", 1859).clauses
+        == ""
+    )

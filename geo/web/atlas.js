@@ -83,7 +83,7 @@
 
   var state = {
     map: null, settings: null, units: {}, current: {}, atoms: {}, lines: null,
-    places: {}, placeLayer: null
+    places: {}, placeLayer: null, clauses: {}
   };
 
   // Land controlled by one side whose sovereign is another is filled with the
@@ -158,6 +158,7 @@
       state.places[f.id] = f.geometry.coordinates;
     });
     state.placeLayer = L.layerGroup().addTo(map);
+    state.clauses = fetchJSON(settings.url + "/atlas/clauses.json");
   }
 
   // restyle the units and redraw the year's border pieces, by id
@@ -180,13 +181,18 @@
     var styles = state.settings.lines;
     Object.keys(data.lines).forEach(function (id) {
       var kind = data.lines[id][0], sides = data.lines[id][1], look = styles[kind], atom = state.atoms[id];
+      // a piece drawn by a treaty shows the clause that drew it on hover
+      var clause = state.clauses[data.lines[id][2]];
       if (!atom || !look) { return; }
       var style = {
         color: look.color, weight: look.weight, opacity: 0.95,
         className: "line line-" + kind + " line-" + sides
       };
       if (look.dash) { style.dashArray = look.dash; }
-      state.lines.addLayer(L.geoJSON(atom, {pane: "borders", interactive: false, style: style}));
+      var piece = L.geoJSON(atom, {pane: "borders", interactive: !!clause, style: style});
+      // the clause's HTML is made by geo/mapdata.py from escaped text only
+      if (clause) { piece.bindTooltip(clause, {sticky: true, className: "atlas-clause"}); }
+      state.lines.addLayer(piece);
     });
     state.placeLayer.clearLayers();
     var look = state.settings.place;
