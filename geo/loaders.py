@@ -14,7 +14,7 @@ import streamlit as st
 from geo.areas import Comparison, compare, load_figures
 from geo.assets import install_static
 from geo.atlas import Atlas, load_atlas
-from geo.config import DATA_DIR
+from geo.config import DATA_DIR, REPO
 from geo.errors import DataError
 from geo.mapdata import (
     Atom,
@@ -72,6 +72,8 @@ def atlas_or_stop() -> tuple[Atlas, tuple[Comparison, ...]]:
         static_files()
         return atlas(), figures()
     except (DataError, OSError) as exc:
-        st.error(f"{FAILED}\n\n{md_escape(str(exc))}")
+        # paths relative to the project: a reader has no use for the server's folders
+        shown = exc.shown_from(str(REPO)) if isinstance(exc, DataError) else str(exc)
+        st.error(f"{FAILED}\n\n{md_escape(shown.replace(str(REPO) + '/', ''))}")
         st.stop()
         raise  # st.stop() raises; this keeps the type checker honest

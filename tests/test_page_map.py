@@ -413,3 +413,21 @@ def test_a_step_sends_styles_not_geometry(app: AppTest):
     assert update["lines"] and update["places"]
     # the whole component message, base map included, stays far below 20 KB
     assert len(json.dumps(args)) < 20_000
+
+
+def test_broken_data_give_a_clear_error_page_with_paths_in_the_project(app, monkeypatch):
+    from conftest import ROOT
+
+    from geo import loaders
+    from geo.errors import DataError
+
+    def broken() -> None:
+        raise DataError(str(ROOT / "data" / "units.json"), "groups[1] (aigun_cession)", "no units")
+
+    monkeypatch.setattr(loaders, "atlas", broken)
+    monkeypatch.setattr(loaders, "static_files", lambda: 0)
+    at = app.run()
+    assert not at.exception
+    (error,) = at.error
+    assert "data/units.json: groups[1] (aigun_cession): no units" in unescape(error.value)
+    assert str(ROOT) not in error.value
