@@ -92,7 +92,7 @@ def test_bench_year_layer_to_js(benchmark, atlas):
     assert styled["primorye"] == "russia"
     assert styled["manchuria"] == "china"
     # border pieces by certainty, and every place of the year
-    assert "described" in {kind for kind, _ in update["lines"].values()}
+    assert "described" in {kind for kind, _, _ in update["lines"].values()}
     assert view.places
     assert sorted(update["places"]) == sorted(p.id for p in view.places)
     # the map id is rewritten to the div streamlit-folium creates
