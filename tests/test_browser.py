@@ -290,3 +290,32 @@ def test_two_hundred_steps_keep_one_map_and_no_pile_of_feature_groups(
     assert map_call(page, "return w.feature_group.length;") <= 2
     # the units were loaded once and restyled, never drawn again
     assert frame.locator("path.territory-manchuria").count() == 1
+
+
+def test_the_legend_starts_folded_beside_the_passage_and_opens(server: str, page_and_traffic):
+    page, _ = page_and_traffic
+    frame = open_year(page, server, 1860)
+    details = frame.locator(".atlas-legend details")
+    expect(details).not_to_have_attribute("open", "")
+    frame.locator(".atlas-legend summary").click()
+    expect(details).to_have_attribute("open", "")
+    expect(frame.locator(".atlas-legend")).to_be_visible()
+
+
+def test_hovering_a_treaty_line_shows_the_clause_that_drew_it(server: str, page_and_traffic):
+    page, _ = page_and_traffic
+    frame = open_year(page, server, 1859)
+    expect(frame.locator("path.line-described.leaflet-interactive").first).to_be_attached()
+    # a point halfway along the line, in page coordinates
+    x, y = page.evaluate(
+        "() => { const f = document.querySelector(" + json.dumps(IFRAME) + ");"
+        "const p = f.contentDocument.querySelector('path.line-described.leaflet-interactive');"
+        "const q = p.getPointAtLength(p.getTotalLength() / 2), m = p.getScreenCTM();"
+        "const r = f.getBoundingClientRect();"
+        "return [r.left + q.x * m.a + m.e, r.top + q.y * m.d + m.f]; }"
+    )
+    page.mouse.move(x, y)
+    page.mouse.move(x + 0.5, y + 0.5)
+    clause = frame.locator(".atlas-clause")
+    expect(clause).to_contain_text("Art.")
+    expect(clause).to_contain_text("“")

@@ -7,7 +7,8 @@
 (function () {
   "use strict";
 
-  var NARROW_PX = 700;
+  // below this width the open legend would cover too much of the map
+  var NARROW_PX = 1000;
 
   // the width of a river at a zoom: the last [zoom, width] step at or below it
   function widthAt(widths, zoom) {
@@ -48,7 +49,7 @@
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "atlas-legend");
       div.innerHTML = html;
-      // on a narrow map (a phone) the legend starts folded, so it does not hide the map
+      // on a narrow map (a laptop beside the passage, a phone) the legend starts folded
       if (map.getSize().x < NARROW_PX) {
         var details = div.querySelector("details");
         if (details) { details.removeAttribute("open"); }
