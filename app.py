@@ -8,11 +8,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import loaders, session
-from geo.atlas import change_years, last_year, legend_rows, situation_json
+from geo.atlas import last_year, legend_rows, situation_json, transfer_years
+from geo.changes import change_years
 from geo.config import FIRST_YEAR
 from geo.mapdata import map_update
 from geo.mapview import HEIGHT, base_map, unit_focus, year_layer
-from geo.panels import context_panel, passage_panel
+from geo.panels import change_caption, context_panel, passage_panel
 from geo.session import KEYS
 from geo.text import md_escape
 
@@ -43,17 +44,20 @@ st.caption(
     "Who held the lands between Russia and China, from the first Russian forts on the Amur "
     "to the 2008 hand-over of Heixiazi Island. Drag the year; click a territory."
 )
-links = st.columns([1, 1, 6])
-links[0].page_link("pages/1_Sources.py", label="Sources and licences")
-links[1].page_link("pages/2_Areas.py", label="Areas and treaties")
+for where, (page, label) in zip(st.columns([1, 1, 6]), session.PAGE_LINKS, strict=False):
+    where.page_link(page, label=label)
 notices = st.container()  # filled once the slider and the selection are known
 
-year = st.slider(
+back, slider, ahead = st.columns([1, 8, 1], vertical_alignment="bottom")
+for where, (label, key, forward) in zip((back, ahead), session.CHANGE_BUTTONS, strict=True):
+    args = (state, change_years(atlas), forward)
+    where.button(label, key=key, on_click=session.step_to_change, args=args)
+year = slider.slider(
     "Year", FIRST_YEAR, last_year(), key=KEYS.year, help="Shown as it stood on 31 December."
 )
 st.pills(
     "Years in which land changed hands",
-    change_years(atlas),
+    transfer_years(atlas),
     key=KEYS.jump,
     on_change=session.jump_to_pill,
     args=(state,),
@@ -67,6 +71,7 @@ for notice in session.standing_notices(state[KEYS.notices], year, selected):
 col_map, col_text = st.columns([2, 1], gap="medium")
 # the passage is written before the map: Streamlit sends elements as the script reaches them
 with col_text, st.container(key="passage"):
+    st.container(key="change").markdown(change_caption(atlas, year))
     passage = passage_panel(atlas, year)
     st.caption(passage.trail)
     st.subheader(passage.heading, anchor=False)

@@ -432,7 +432,7 @@ def situation_json(atlas: Atlas, year: int) -> str:
     return json.dumps(situation(atlas, year), ensure_ascii=False)
 
 
-def change_years(atlas: Atlas) -> tuple[int, ...]:
+def transfer_years(atlas: Atlas) -> tuple[int, ...]:
     """Years in which some land passed from one side to another, for quick jumps.
 
     Each year is the one whose 31 December first shows the change.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point, mapping
@@ -25,7 +26,8 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.atlas import CERTAINTY_ORDER, Atlas
 from geo.borders import edge_sides
-from geo.periods import state_at, year_date
+from geo.config import FIRST_YEAR
+from geo.periods import Period, state_at, year_date
 from geo.places import places_at
 from geo.text import html_text
 from geo.treaties import DE_FACTO, TreatyLine
@@ -65,6 +67,7 @@ class UnitStyle:
     sovereign: str = ""
     hatch: str = ""
     status: str = ""
+    changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class MapUpdate:
     units: Mapping[str, UnitStyle]
     lines: Mapping[str, tuple[str, str, str]]
     places: Mapping[str, str]
+    ghosts: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         """The update as the map's script reads it (see ``update`` in web/atlas.js).
@@ -90,10 +94,12 @@ class MapUpdate:
                     s.hatch,
                     html_text(s.status),
                     html_text(s.sovereign),
+                    s.changed,
                 ]
                 for uid, s in self.units.items()
             },
             "lines": {aid: list(style) for aid, style in self.lines.items()},
+            "ghosts": list(self.ghosts),
             "places": {pid: html_text(label) for pid, label in self.places.items()},
         }
 
@@ -210,13 +216,16 @@ def map_update(
     """
     on = year_date(year)
     state = state_at(atlas.unit_ids, atlas.periods, on)
-    side_of = {uid: atlas.holders[p.holder].side for uid, p in state.items()}
-    sovereign_of = {uid: atlas.holders[p.sovereign_holder].side for uid, p in state.items()}
+    # what the map showed a year before: the units that changed hands since are
+    # outlined, and the borders no longer drawn are shown as a dashed ghost
+    first = year <= FIRST_YEAR
+    before = state if first else state_at(atlas.unit_ids, atlas.periods, year_date(year - 1))
     units = {}
     for u in atlas.units:
         period = state[u.id]
         holder = atlas.holders[period.holder]
         sovereign = atlas.holders[period.sovereign_holder] if period.divided else None
+        was = before[u.id]
         units[u.id] = UnitStyle(
             side=holder.side,
             color=atlas.sides[holder.side].color,
@@ -225,7 +234,23 @@ def map_update(
             sovereign=sovereign.name_en if sovereign else "",
             hatch=atlas.sides[sovereign.side].color if sovereign else "",
             status=period.status if sovereign else "",
+            changed=(was.holder, was.sovereign_holder) != (period.holder, period.sovereign_holder),
         )
+    lines = _drawn(atlas, atoms, on, state)
+    previous = lines if first else _drawn(atlas, atoms, year_date(year - 1), before)
+    ghosts = tuple(
+        aid for aid, style in previous.items() if lines.get(aid, ("", ""))[:2] != style[:2]
+    )
+    places = {p.id: f"{n.en} · {n.ru} · {n.zh}" for p, n in places_at(atlas.places, on)}
+    return MapUpdate(units=units, lines=lines, places=places, ghosts=ghosts)
+
+
+def _drawn(
+    atlas: Atlas, atoms: Sequence[Atom], on: date, state: Mapping[str, Period]
+) -> dict[str, tuple[str, str, str]]:
+    # the pieces of border drawn on a date: (certainty, sides, treaty line)
+    side_of = {uid: atlas.holders[p.holder].side for uid, p in state.items()}
+    sovereign_of = {uid: atlas.holders[p.sovereign_holder].side for uid, p in state.items()}
     certainty = {i: t.certainty for i, t in enumerate(atlas.treaty_lines) if t.in_force(on)}
     lines = {}
     for atom in atoms:
@@ -236,8 +261,7 @@ def map_update(
         kind = next((c for c in CERTAINTY_ORDER if c in found), DE_FACTO)
         # the treaty line that drew the piece, whose clause the map shows on hover
         lines[atom.id] = (kind, "-".join(sides), found.get(kind, ""))
-    places = {p.id: f"{n.en} · {n.ru} · {n.zh}" for p, n in places_at(atlas.places, on)}
-    return MapUpdate(units=units, lines=lines, places=places)
+    return lines
 
 
 def _lines(geom: BaseGeometry) -> BaseGeometry:

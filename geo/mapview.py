@@ -57,6 +57,13 @@ PENDING_COLOR = "#dddddd"
 SELECTED_COLOR = "#ffd400"
 SELECTED_PX = 3
 HOVER_PX = 2.5
+# land that changed hands since the year before, and the border it had then
+CHANGED_COLOR = "#e07b00"
+CHANGED_PX = 2.5
+GHOST_COLOR = "#5a5a5a"
+GHOST_PX = 2.0
+GHOST_OPACITY = 0.8
+GHOST_DASH = "2 6"
 HOVER_FILL_OPACITY = 0.7
 PLACE_RADIUS_PX = 4
 PLACE_EDGE_COLOR = "#222222"
@@ -113,6 +120,14 @@ class _StaticUnits(MacroElement):
                     "selectedColor": SELECTED_COLOR,
                     "selectedWeight": SELECTED_PX,
                     "pending": PENDING_COLOR,
+                    "changedColor": CHANGED_COLOR,
+                    "changedWeight": CHANGED_PX,
+                },
+                "ghost": {
+                    "color": GHOST_COLOR,
+                    "weight": GHOST_PX,
+                    "opacity": GHOST_OPACITY,
+                    "dash": GHOST_DASH,
                 },
                 "hover": {"weight": HOVER_PX, "fillOpacity": HOVER_FILL_OPACITY},
                 "place": {
@@ -286,7 +301,11 @@ def base_map(
         folium.map.CustomPane(name, z_index=z, pointer_events=False).add_to(m)
     m.add_child(_StaticBase(BASE_LAYERS, static_url))
     m.add_child(_StaticUnits(line_styles, static_url))
-    m.add_child(_Legend(legend_rows, "Held by"))
+    change_rows = [
+        LegendRow("Outline: land that changed hands in the year", CHANGED_COLOR, line=True),
+        LegendRow("The border of the year before, where it moved", GHOST_COLOR, True, GHOST_DASH),
+    ]
+    m.add_child(_Legend([*legend_rows, *change_rows], "Held by"))
     return m
 
 

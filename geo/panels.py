@@ -14,6 +14,7 @@ from datetime import date
 
 from geo.areas import Comparison, figures_for
 from geo.atlas import Atlas, UnitContext, unit_context
+from geo.changes import what_changed
 from geo.corrections import Correction, corrections_in, marked_spans
 from geo.events import Event, events_in
 from geo.passages import breadcrumb, passage_at
@@ -195,6 +196,32 @@ def _fact_check(notes: Sequence[Correction]) -> str:
 
 
 _SUPERSCRIPT = ("", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹")
+
+
+def change_caption(atlas: Atlas, year: int) -> str:
+    r"""What changed in the year, as escaped Markdown: event, date, land, holders and area.
+
+    Empty in a year without a change of holder or sovereign.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> print(change_caption(load_atlas(), 1860))  # doctest: +ELLIPSIS
+    **What changed in 1860.** Convention of Peking, 14 Nov 1860: Ussuri\-Pacific coast ...
+    """
+    rows = []
+    for c in what_changed(atlas, year):
+        land = " and ".join(atlas.unit(u).name_en for u in c.units)
+        before = ", ".join(atlas.holders[h].name_en for h in c.from_holders)
+        to = atlas.holders[c.to_holder].name_en
+        who = "control:" if c.kind == "control" else "sovereignty by treaty:"
+        rows.append(
+            f"{md_escape(c.event)}, {_day(c.on, '%-d %b %Y')}: {md_escape(land)} "
+            f"(about {km2(c.area_km2)}), {who} {md_escape(before)} → **{md_escape(to)}**."
+        )
+    if not rows:
+        return ""
+    return " ".join([f"**What changed in {year}.**", *rows])
 
 
 def _clauses(atlas: Atlas, unit_id: str, year: int) -> str:

@@ -7,9 +7,10 @@ values, so they run without Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, MutableMapping
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
+from geo.changes import next_change_year, previous_change_year
 from geo.params import parse_unit, parse_year
 
 DEFAULT_YEAR = 1860
@@ -26,9 +27,20 @@ class SessionKeys:
     notices: str = "notices"
     last_click: str = "last_click"
     download: str = "download"
+    previous_change: str = "previous_change"
+    next_change: str = "next_change"
 
 
 KEYS = SessionKeys()
+# the map page's links to the other pages, and its two buttons that step through the changes
+PAGE_LINKS = (
+    ("pages/1_Sources.py", "Sources and licences"),
+    ("pages/2_Areas.py", "Areas and treaties"),
+)
+CHANGE_BUTTONS = (
+    ("◀ Previous change", KEYS.previous_change, False),
+    ("Next change ▶", KEYS.next_change, True),
+)
 
 
 @dataclass(frozen=True)
@@ -149,3 +161,22 @@ def standing_notices(first: FirstView | None, year: int, selected: str | None) -
     if first is None or (year, selected) != (first.year, first.selected):
         return ()
     return first.notices
+
+
+def step_to_change(state: MutableMapping, years: Sequence[int], forward: bool) -> None:
+    """Move the year to the next (or previous) year in which anything changed.
+
+    It runs as a button's callback, before the rerun; at either end it leaves
+    the year where it is.
+
+    Examples
+    --------
+    >>> state = {"year": 1861}
+    >>> step_to_change(state, [1858, 1860, 1875], forward=True)
+    >>> state["year"]
+    1875
+    """
+    find = next_change_year if forward else previous_change_year
+    target = find(years, state[KEYS.year])
+    if target is not None:
+        state[KEYS.year] = target

@@ -113,3 +113,14 @@ def browser() -> Iterator[Browser]:
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _full_error_details() -> Iterator[None]:
+    """AppTest failures show the real error: the app itself shows only its type."""
+    from streamlit import config
+
+    before = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    yield
+    config.set_option("client.showErrorDetails", before)

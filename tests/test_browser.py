@@ -319,3 +319,16 @@ def test_hovering_a_treaty_line_shows_the_clause_that_drew_it(server: str, page_
     clause = frame.locator(".atlas-clause")
     expect(clause).to_contain_text("Art.")
     expect(clause).to_contain_text("“")
+
+
+def test_next_change_lands_on_a_change_with_its_caption_and_ghost_border(
+    server: str, page_and_traffic
+):
+    page, _ = page_and_traffic
+    frame = open_year(page, server, 1859)
+    page.locator(".st-key-next_change").get_by_role("button").click()
+    expect(page.get_by_role("slider")).to_have_attribute("aria-valuetext", "1860")
+    expect(page.locator(".st-key-change")).to_contain_text("Convention of Peking, 14 Nov 1860")
+    expect(page.locator(".st-key-change")).to_contain_text("km²")
+    expect(frame.locator("path.line-ghost").first).to_be_attached()
+    expect(frame.locator("path.territory-primorye")).to_have_attribute("stroke", "#e07b00")

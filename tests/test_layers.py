@@ -33,6 +33,7 @@ LAYERS = {
     "corrections": 1,
     "atlas": 2,
     "mapdata": 2,
+    "changes": 2,
     "panels": 2,
     "session": 2,
     "tables": 2,

@@ -172,6 +172,7 @@ def test_year_layer_sends_the_update_and_no_geometry(layer_page):
         "",
         "",
         "",
+        False,
     ]
     assert data["lines"] == {"e0": ["demarcated", "china-russia", "aigun"]}
     assert "coordinates" not in layer_page.split("atlasMap.update(")[1]
@@ -179,7 +180,7 @@ def test_year_layer_sends_the_update_and_no_geometry(layer_page):
 
 def test_a_divided_unit_is_hatched_in_its_sovereigns_colour(layer_page):
     unit = _call(layer_page, "update")["units"]["b"]
-    assert unit[4:] == ["#d9534f", "lease", "Qing &lt;script&gt;alert(1)&lt;/script&gt;"]
+    assert unit[4:] == ["#d9534f", "lease", "Qing &lt;script&gt;alert(1)&lt;/script&gt;", False]
     assert "hatchFill(s[1], s[4])" in WEB_JS
 
 
@@ -196,7 +197,7 @@ def test_year_layer_prunes_old_feature_groups(layer_page):
 
 def test_an_empty_update_still_prunes():
     page = _render(year_layer(MapUpdate({}, {}, {})))
-    assert _call(page, "update") == {"units": {}, "lines": {}, "places": {}}
+    assert _call(page, "update") == {"units": {}, "lines": {}, "places": {}, "ghosts": []}
     assert "atlasMap.pruneFeatureGroups(" in page
 
 

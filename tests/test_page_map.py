@@ -431,3 +431,31 @@ def test_broken_data_give_a_clear_error_page_with_paths_in_the_project(app, monk
     (error,) = at.error
     assert "data/units.json: groups[1] (aigun_cession): no units" in unescape(error.value)
     assert str(ROOT) not in error.value
+
+
+@pytest.mark.parametrize(
+    ("start", "key", "expected"),
+    [(1861, KEYS.next_change, 1875), (1861, KEYS.previous_change, 1860)],
+    ids=["next", "previous"],
+)
+def test_the_change_buttons_step_to_the_nearest_change(app, start, key, expected):
+    from geo.atlas import load_atlas
+    from geo.changes import change_years, next_change_year, previous_change_year
+
+    years = change_years(load_atlas())
+    find = next_change_year if key == KEYS.next_change else previous_change_year
+    assert find(years, start) == expected
+    at = at_year(app, start)
+    at.button(key=key).click()
+    run(at)
+    assert at.slider(key=KEYS.year).value == expected
+
+
+def test_a_change_year_shows_what_changed(app):
+    at = at_year(app, 1860)
+    caption = unescape(at.get_by_key("change").markdown[0].value)
+    assert caption.startswith("**What changed in 1860.** Convention of Peking, 14 Nov 1860")
+    assert "km²" in caption and "→ **Russian Empire**" in caption
+    assert not at_year(at, 1700).get_by_key("change").markdown[0].value
+    units = update_sent(at_year(at, 1860))["units"]
+    assert units["primorye"][7] is True and units["manchuria"][7] is False

@@ -116,12 +116,13 @@
   function unitStyle(s) {
     var u = state.settings.unit;
     if (!s) { return {fillColor: u.pending, fillOpacity: u.fillOpacity, color: u.edge, weight: u.weight, opacity: u.opacity}; }
+    // the selection outline wins over the outline of land that changed hands
     return {
       fillColor: s[4] ? hatchFill(s[1], s[4]) : s[1],
       fillOpacity: u.fillOpacity,
-      color: s[3] ? u.selectedColor : u.edge,
-      opacity: s[3] ? 1 : u.opacity,
-      weight: s[3] ? u.selectedWeight : u.weight
+      color: s[3] ? u.selectedColor : (s[7] ? u.changedColor : u.edge),
+      opacity: s[3] || s[7] ? 1 : u.opacity,
+      weight: s[3] ? u.selectedWeight : (s[7] ? u.changedWeight : u.weight)
     };
   }
 
@@ -179,7 +180,16 @@
     });
     if (selected) { selected.bringToFront(); }
     state.lines.clearLayers();
-    var styles = state.settings.lines;
+    var styles = state.settings.lines, ghost = state.settings.ghost;
+    // the border of the year before, where it no longer runs, as a dashed ghost
+    (data.ghosts || []).forEach(function (id) {
+      var atom = state.atoms[id];
+      if (!atom) { return; }
+      state.lines.addLayer(L.geoJSON(atom, {pane: "borders", interactive: false, style: {
+        color: ghost.color, weight: ghost.weight, opacity: ghost.opacity,
+        dashArray: ghost.dash, className: "line line-ghost"
+      }}));
+    });
     Object.keys(data.lines).forEach(function (id) {
       var kind = data.lines[id][0], sides = data.lines[id][1], look = styles[kind], atom = state.atoms[id];
       // a piece drawn by a treaty shows the clause that drew it on hover
