@@ -48,7 +48,7 @@ for where, (page, label) in zip(st.columns([1, 1, 6]), session.PAGE_LINKS, stric
     where.page_link(page, label=label)
 notices = st.container()  # filled once the slider and the selection are known
 
-back, slider, ahead = st.columns([1, 8, 1], vertical_alignment="bottom")
+back, slider, ahead = st.columns([2, 11, 2], vertical_alignment="bottom")
 for where, (label, key, forward) in zip((back, ahead), session.CHANGE_BUTTONS, strict=True):
     args = (state, change_years(atlas), forward)
     where.button(label, key=key, on_click=session.step_to_change, args=args)
