@@ -11,7 +11,7 @@ from geo import loaders, session
 from geo.atlas import last_year, legend_rows, situation_json, transfer_years
 from geo.changes import change_years
 from geo.config import FIRST_YEAR
-from geo.mapdata import map_update
+from geo.mapdata import VIEWS, map_update
 from geo.mapview import HEIGHT, base_map, unit_focus, year_layer
 from geo.panels import change_caption, context_panel, passage_panel
 from geo.session import KEYS
@@ -23,16 +23,12 @@ st.set_page_config(
 atlas, figures = loaders.atlas_or_stop()
 
 state = st.session_state
-SHOW = {
-    "markdown": st.markdown,
-    "caption": st.caption,
-    "info": st.info,
-    "warning": st.warning,
-    "fact_check": lambda text: st.container(border=True, key="fact_check").markdown(text),
-}
+SHOW = {"markdown": st.markdown, "caption": st.caption, "info": st.info, "warning": st.warning}
+SHOW["fact_check"] = lambda text: st.container(border=True, key="fact_check").markdown(text)
 if KEYS.year not in state:  # a shared link sets the first view only
     first = session.first_view(st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
     state[KEYS.year], state[KEYS.selected], state[KEYS.notices] = first.year, first.selected, first
+    state[KEYS.view] = first.view
 # a click becomes the selection before the selection widget is drawn
 click = session.decode_click(state.get(KEYS.map))
 if unit := session.clicked_unit(click, state.get(KEYS.last_click), atlas.unit_ids):
@@ -40,10 +36,7 @@ if unit := session.clicked_unit(click, state.get(KEYS.last_click), atlas.unit_id
 state[KEYS.last_click] = click.key
 
 st.title("Sino-Russian Border Atlas")
-st.caption(
-    "Who held the lands between Russia and China, from the first Russian forts on the Amur "
-    "to the 2008 hand-over of Heixiazi Island. Drag the year; click a territory."
-)
+st.caption(session.INTRO)
 for where, (page, label) in zip(st.columns([1, 1, 6]), session.PAGE_LINKS, strict=False):
     where.page_link(page, label=label)
 notices = st.container()  # filled once the slider and the selection are known
@@ -63,8 +56,11 @@ st.pills(
     args=(state,),
     label_visibility="collapsed",
 )
+view = st.segmented_control(
+    "Colour the map by", list(VIEWS), key=KEYS.view, format_func=VIEWS.get, required=True
+)
 selected = state.get(KEYS.selected)
-session.write_link(st.query_params, year, selected)
+session.write_link(st.query_params, year, selected, view)
 for notice in session.standing_notices(state[KEYS.notices], year, selected):
     notices.warning(md_escape(notice))
 
@@ -83,7 +79,9 @@ with col_map:
     st_folium(
         base_map(legend_rows(atlas), atlas.certainties),
         key=KEYS.map,
-        feature_group_to_add=year_layer(map_update(atlas, loaders.map_atoms(), year, selected)),
+        feature_group_to_add=year_layer(
+            map_update(atlas, loaders.map_atoms(), year, selected, view)
+        ),
         height=HEIGHT,
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked_count"],

@@ -32,6 +32,14 @@ from geo.places import places_at
 from geo.text import html_text
 from geo.treaties import DE_FACTO, TreatyLine
 
+# what the map colours: who controlled the land, who was its sovereign, or what each side claimed
+VIEWS = {
+    "control": "Held by",
+    "sovereign": "Sovereign by treaty",
+    "china": "Claimed by China",
+    "russia": "Claimed by Russia",
+}
+DEFAULT_VIEW = "control"
 # pieces shorter than this (degrees) are rounding noise from cutting a line by itself
 _MIN_LENGTH = 1e-9
 
@@ -78,6 +86,7 @@ class MapUpdate:
     lines: Mapping[str, tuple[str, str, str]]
     places: Mapping[str, str]
     ghosts: tuple[str, ...] = ()
+    title: str = VIEWS[DEFAULT_VIEW]
 
     def to_json(self) -> dict:
         """The update as the map's script reads it (see ``update`` in web/atlas.js).
@@ -100,6 +109,7 @@ class MapUpdate:
             },
             "lines": {aid: list(style) for aid, style in self.lines.items()},
             "ghosts": list(self.ghosts),
+            "title": html_text(self.title),
             "places": {pid: html_text(label) for pid, label in self.places.items()},
         }
 
@@ -202,9 +212,18 @@ def clause_notes(atlas: Atlas) -> dict[str, str]:
 
 
 def map_update(
-    atlas: Atlas, atoms: Sequence[Atom], year: int, selected: str | None = None
+    atlas: Atlas,
+    atoms: Sequence[Atom],
+    year: int,
+    selected: str | None = None,
+    view: str = DEFAULT_VIEW,
 ) -> MapUpdate:
     """The units' styles and the border atoms drawn in a year, as it stood on 31 December.
+
+    ``view`` (a key of :data:`VIEWS`) chooses what the units are coloured by:
+    who controlled them (hatched where the sovereign is another), who was
+    their sovereign by treaty (hatched where another controlled them), or
+    every unit China (or Russia) held or claimed, in that side's colour.
 
     Examples
     --------
@@ -226,13 +245,14 @@ def map_update(
         holder = atlas.holders[period.holder]
         sovereign = atlas.holders[period.sovereign_holder] if period.divided else None
         was = before[u.id]
+        side, hatch_side = _coloured_sides(atlas, period, view)
         units[u.id] = UnitStyle(
-            side=holder.side,
-            color=atlas.sides[holder.side].color,
+            side=side,
+            color=atlas.sides[side].color,
             holder=holder.name_en,
             selected=u.id == selected,
             sovereign=sovereign.name_en if sovereign else "",
-            hatch=atlas.sides[sovereign.side].color if sovereign else "",
+            hatch=atlas.sides[hatch_side].color if hatch_side else "",
             status=period.status if sovereign else "",
             changed=(was.holder, was.sovereign_holder) != (period.holder, period.sovereign_holder),
         )
@@ -242,7 +262,19 @@ def map_update(
         aid for aid, style in previous.items() if lines.get(aid, ("", ""))[:2] != style[:2]
     )
     places = {p.id: f"{n.en} · {n.ru} · {n.zh}" for p, n in places_at(atlas.places, on)}
-    return MapUpdate(units=units, lines=lines, places=places, ghosts=ghosts)
+    return MapUpdate(units, lines, places, ghosts, VIEWS[view])
+
+
+def _coloured_sides(atlas: Atlas, period: Period, view: str) -> tuple[str, str]:
+    # the side whose colour fills the unit, and the side of its hatching ("" for none)
+    holder = atlas.holders[period.holder].side
+    sovereign = atlas.holders[period.sovereign_holder].side
+    if view == "sovereign":
+        return sovereign, holder if period.divided else ""
+    if view in ("china", "russia"):
+        sides = {holder, sovereign, *(atlas.holders[c].side for c in period.claimants)}
+        return (view, "") if view in sides else (holder, "")
+    return holder, sovereign if period.divided else ""
 
 
 def _drawn(

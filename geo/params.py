@@ -42,6 +42,23 @@ def parse_year(raw: str | None, first: int, last: int, default: int) -> Parsed:
     return Parsed(year)
 
 
+def parse_choice(raw: str | None, known: Collection[str], default: str, what: str) -> Parsed:
+    """One of a few named choices for a URL parameter, or the default with a notice.
+
+    Examples
+    --------
+    >>> parse_choice("sovereign", {"control", "sovereign"}, "control", "view")
+    Parsed(value='sovereign', notice=None)
+    >>> parse_choice("<b>", {"control"}, "control", "view").notice
+    "There is no view '<b>'; showing control instead."
+    """
+    if raw is None or raw == "":
+        return Parsed(default)
+    if raw in known:
+        return Parsed(raw)
+    return Parsed(default, f"There is no {what} {raw[:40]!r}; showing {default} instead.")
+
+
 def parse_unit(raw: str | None, known: Collection[str]) -> Parsed:
     """The territory to select for a ``unit`` URL parameter, or None with a notice.
 

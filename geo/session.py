@@ -11,7 +11,8 @@ from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
 from geo.changes import next_change_year, previous_change_year
-from geo.params import parse_unit, parse_year
+from geo.mapdata import DEFAULT_VIEW, VIEWS
+from geo.params import parse_choice, parse_unit, parse_year
 
 DEFAULT_YEAR = 1860
 
@@ -27,11 +28,16 @@ class SessionKeys:
     notices: str = "notices"
     last_click: str = "last_click"
     download: str = "download"
+    view: str = "view"
     previous_change: str = "previous_change"
     next_change: str = "next_change"
 
 
 KEYS = SessionKeys()
+INTRO = (
+    "Who held the lands between Russia and China, from the first Russian forts on the Amur "
+    "to the 2008 hand-over of Heixiazi Island. Drag the year; click a territory."
+)
 # the map page's links to the other pages, and its two buttons that step through the changes
 PAGE_LINKS = (
     ("pages/1_Sources.py", "Sources and licences"),
@@ -45,11 +51,12 @@ CHANGE_BUTTONS = (
 
 @dataclass(frozen=True)
 class FirstView:
-    """The year and territory a shared link opens on, with a notice for each bad value."""
+    """The year, territory and view a shared link opens on, with a notice for each bad value."""
 
     year: int
     selected: str | None
     notices: tuple[str, ...]
+    view: str = DEFAULT_VIEW
 
 
 @dataclass(frozen=True)
@@ -68,12 +75,13 @@ def first_view(
     Examples
     --------
     >>> first_view({"year": "3000", "unit": "tuva"}, 1640, 2026, {"tuva"})
-    FirstView(year=2026, selected='tuva', notices=('The atlas ends in 2026; showing 2026 instead of 3000.',))
+    FirstView(year=2026, selected='tuva', notices=('The atlas ends in 2026; showing 2026 instead of 3000.',), view='control')
     """  # noqa: E501
     year = parse_year(params.get("year"), first, last, DEFAULT_YEAR)
     unit = parse_unit(params.get("unit"), unit_ids)
-    notices = tuple(n for n in (year.notice, unit.notice) if n)
-    return FirstView(year=int(year.value), selected=unit.value, notices=notices)
+    view = parse_choice(params.get("view"), VIEWS, DEFAULT_VIEW, "view")
+    notices = tuple(n for n in (year.notice, unit.notice, view.notice) if n)
+    return FirstView(int(year.value), unit.value, notices, str(view.value))
 
 
 def decode_click(map_value: Mapping | None) -> Click:
@@ -128,7 +136,9 @@ def jump_to_pill(state: MutableMapping) -> None:
     state[KEYS.jump] = None
 
 
-def write_link(params: MutableMapping, year: int, selected: str | None) -> None:
+def write_link(
+    params: MutableMapping, year: int, selected: str | None, view: str = DEFAULT_VIEW
+) -> None:
     """Write the view into the link's parameters, so that it can be shared.
 
     Examples
@@ -139,10 +149,11 @@ def write_link(params: MutableMapping, year: int, selected: str | None) -> None:
     {'year': '1900'}
     """
     params["year"] = str(year)
-    if selected:
-        params["unit"] = selected
-    elif "unit" in params:
-        del params["unit"]
+    for name, value in (("unit", selected), ("view", None if view == DEFAULT_VIEW else view)):
+        if value:
+            params[name] = value
+        elif name in params:
+            del params[name]
 
 
 def standing_notices(first: FirstView | None, year: int, selected: str | None) -> tuple[str, ...]:

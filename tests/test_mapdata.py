@@ -175,3 +175,36 @@ def test_clause_notes_are_escaped_html():
     notes = clause_notes(dataclasses.replace(atlas, clauses={"aigun": evil}))
     assert notes["aigun"].startswith("<b>Treaty &lt;b&gt;</b>, Art. 1:")
     assert "<img" not in notes["aigun"] and "Src &amp; co" in notes["aigun"]
+
+
+@pytest.mark.parametrize(
+    ("view", "unit", "year", "side", "hatch"),
+    [
+        ("control", "manchuria", 1903, "russia", "china"),
+        ("sovereign", "manchuria", 1903, "china", "russia"),
+        ("control", "sakhalin_north", 1922, "japan", "russia"),
+        ("sovereign", "sakhalin_north", 1922, "russia", "japan"),
+        ("china", "amur_left_bank", 1859, "china", ""),
+        ("russia", "amur_left_bank", 1680, "russia", ""),
+        ("china", "siberia", 1900, "russia", ""),
+    ],
+    ids=[
+        "occupied-manchuria-by-control",
+        "occupied-manchuria-by-sovereign",
+        "sakhalin-1922-by-control",
+        "sakhalin-1922-by-sovereign",
+        "left-bank-claimed-by-china-1859",
+        "left-bank-claimed-by-russia-1680",
+        "siberia-not-claimed-by-china",
+    ],
+)
+def test_each_view_colours_what_it_says(atlas, atoms, view, unit, year, side, hatch):
+    update = map_update(atlas, atoms, year, view=view)
+    style = update.units[unit]
+    assert (style.side, style.hatch) == (
+        side,
+        atlas.sides[hatch].color if hatch else "",
+    )
+    from geo.mapdata import VIEWS
+
+    assert update.title == VIEWS[view]

@@ -197,7 +197,8 @@ def test_year_layer_prunes_old_feature_groups(layer_page):
 
 def test_an_empty_update_still_prunes():
     page = _render(year_layer(MapUpdate({}, {}, {})))
-    assert _call(page, "update") == {"units": {}, "lines": {}, "places": {}, "ghosts": []}
+    expected = {"units": {}, "lines": {}, "places": {}, "ghosts": [], "title": "Held by"}
+    assert _call(page, "update") == expected
     assert "atlasMap.pruneFeatureGroups(" in page
 
 

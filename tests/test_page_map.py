@@ -459,3 +459,26 @@ def test_a_change_year_shows_what_changed(app):
     assert not at_year(at, 1700).get_by_key("change").markdown[0].value
     units = update_sent(at_year(at, 1860))["units"]
     assert units["primorye"][7] is True and units["manchuria"][7] is False
+
+
+def test_the_view_switch_recolours_the_map_and_goes_into_the_link(app):
+    at = at_year(app, 1903)
+    assert update_sent(at)["units"]["manchuria"][0] == "russia"
+    at.segmented_control(key=KEYS.view).set_value("sovereign")
+    run(at)
+    sent = update_sent(at)
+    assert sent["units"]["manchuria"][0] == "china" and sent["title"] == "Sovereign by treaty"
+    assert at.query_params["view"] == "sovereign"
+
+
+@pytest.mark.parametrize(
+    ("raw", "view", "notice"),
+    [("china", "china", False), ("<b>x</b>", "control", True), ("", "control", False)],
+    ids=["known", "markup", "empty"],
+)
+def test_a_view_in_the_link(app, raw, view, notice):
+    app.query_params["year"] = "1903"
+    app.query_params["view"] = raw
+    at = run(app)
+    assert at.segmented_control(key=KEYS.view).value == view
+    assert any("There is no view" in w for w in warnings(at)) is notice

@@ -166,6 +166,9 @@
   // restyle the units and redraw the year's border pieces, by id
   function update(data) {
     var units = data.units, selected = null;
+    // the legend's title says what the units are coloured by (escaped by geo/mapdata.py)
+    var title = state.map.getContainer().querySelector(".atlas-legend-title");
+    if (title && data.title) { title.innerHTML = data.title; }
     Object.keys(units).forEach(function (id) {
       var layer = state.units[id], s = units[id], old = state.current[id];
       if (!layer) { return; }
