@@ -13,7 +13,7 @@ from geo.changes import change_years
 from geo.config import FIRST_YEAR
 from geo.mapdata import VIEWS, map_update
 from geo.mapview import HEIGHT, base_map, unit_focus, year_layer
-from geo.panels import change_caption, context_panel, passage_panel
+from geo.panels import change_caption, context_panel, passage_panel, text_version
 from geo.session import KEYS
 from geo.text import md_escape
 
@@ -95,6 +95,7 @@ with col_map:
         placeholder="Click the map or choose a territory",
         format_func=lambda uid: "None" if uid is None else atlas.unit(uid).name_en,
     )
+    st.container(key="text_version").markdown(text_version(atlas, year, view))
     # made on click only, so a step of the slider costs nothing here
     st.download_button(
         f"Download {year} as GeoJSON",

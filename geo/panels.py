@@ -14,11 +14,11 @@ from datetime import date
 
 from geo.areas import Comparison, figures_for
 from geo.atlas import Atlas, UnitContext, unit_context
-from geo.changes import what_changed
+from geo.changes import change_years, what_changed
 from geo.corrections import Correction, corrections_in, marked_spans
 from geo.events import Event, events_in
 from geo.passages import breadcrumb, passage_at
-from geo.periods import year_date
+from geo.periods import state_at, year_date
 from geo.text import km2, md_escape, span_label, with_unit
 
 
@@ -284,3 +284,57 @@ def _history(ctx: UnitContext, year: int) -> str:
             text += f" ◀ in {year}"
         rows.append(f"- {text}")
     return "\n".join(["**History of control**", "", *rows])
+
+
+def text_version(atlas: Atlas, year: int, view: str = "control") -> str:
+    """The map of a year in words, for screen readers and for when the map cannot load.
+
+    It says who held (or, in the sovereign view, who was sovereign over) each
+    region, what was disputed or held under another's sovereignty, and what
+    changed last. Escaped Markdown.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> text = text_version(load_atlas(), 1860)
+    >>> text.startswith("**The map in words, 31 December 1860.**")
+    True
+    """
+    on = year_date(year)
+    state = state_at(atlas.unit_ids, atlas.periods, on)
+    by_holder: dict[str, list[str]] = {}
+    divided, disputed = [], []
+    for uid in atlas.unit_ids:
+        period = state[uid]
+        who = period.sovereign_holder if view == "sovereign" else period.holder
+        name = atlas.unit(uid).name_en
+        by_holder.setdefault(who, []).append(name)
+        if period.divided:
+            divided.append(
+                f"{name} (held by {atlas.holders[period.holder].name_en}, "
+                f"sovereign {atlas.holders[period.sovereign_holder].name_en}, {period.status})"
+            )
+        if period.claimants:
+            claim = ", ".join(atlas.holders[c].name_en for c in period.claimants)
+            disputed.append(f"{name} (claimed by {claim})")
+    verb = "Sovereign by treaty" if view == "sovereign" else "Held by"
+    rows = [
+        f"{verb} {atlas.holders[h].name_en}: {', '.join(units)}."
+        for h, units in sorted(by_holder.items(), key=lambda kv: -len(kv[1]))
+    ]
+    if divided:
+        rows.append(f"Under another's sovereignty: {'; '.join(divided)}.")
+    if disputed:
+        rows.append(f"Disputed: {'; '.join(disputed)}.")
+    # the latest year up to this one in which some land changed hands
+    for changed_in in reversed([y for y in change_years(atlas) if y <= year]):
+        if changes := what_changed(atlas, changed_in):
+            c = changes[-1]
+            land = " and ".join(atlas.unit(u).name_en for u in c.units)
+            rows.append(
+                f"Last change: {c.event}, {_day(c.on, '%-d %b %Y')} "
+                f"({land}, to {atlas.holders[c.to_holder].name_en})."
+            )
+            break
+    title = f"**The map in words, 31 December {year}.**"
+    return "\n".join([title, "", *(f"- {md_escape(row)}" for row in rows)])

@@ -482,3 +482,13 @@ def test_a_view_in_the_link(app, raw, view, notice):
     at = run(app)
     assert at.segmented_control(key=KEYS.view).value == view
     assert any("There is no view" in w for w in warnings(at)) is notice
+
+
+def test_the_map_in_words_changes_with_the_year_and_the_view(app):
+    at = at_year(app, 1903)
+    words = text_of(at, "text_version")
+    assert words.startswith("The map in words, 31 December 1903.")
+    at.segmented_control(key=KEYS.view).set_value("sovereign")
+    run(at)
+    assert "Sovereign by treaty Qing dynasty" in text_of(at, "text_version")
+    assert "31 December 1904" in text_of(at_year(at, 1904), "text_version")

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from conftest import unescape
 
 from geo.panels import ContextPanel, PassagePanel, context_panel, passage_panel
 
@@ -136,3 +137,17 @@ def test_context_panel_quotes_the_clause_of_each_treaty_line_on_its_border(atlas
         context_panel(dataclasses.replace(atlas, clauses={}), (), "amur_left_bank", 1859).clauses
         == ""
     )
+
+
+def test_the_text_version_follows_the_year_and_the_view(atlas):
+    from geo.panels import text_version
+
+    text = unescape(text_version(atlas, 1903))
+    assert "Held by Russian Empire:" in text and "Manchuria" in text
+    assert (
+        "Under another's sovereignty: Manchuria (Northeast China) (held by Russian Empire" in text
+    )
+    assert "Last change:" in text
+    sovereign = unescape(text_version(atlas, 1903, "sovereign"))
+    assert "Sovereign by treaty Qing dynasty:" in sovereign
+    assert text != unescape(text_version(atlas, 1861))
