@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import loaders, session
-from geo.atlas import last_year, legend_rows, situation_json, transfer_years
+from geo.atlas import last_year, legend_rows, situation_json
 from geo.changes import change_years
 from geo.config import FIRST_YEAR
 from geo.mapdata import VIEWS, map_update
@@ -29,11 +30,7 @@ if KEYS.year not in state:  # a shared link sets the first view only
     first = session.first_view(st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
     state[KEYS.year], state[KEYS.selected], state[KEYS.notices] = first.year, first.selected, first
     state[KEYS.view] = first.view
-# a click becomes the selection before the selection widget is drawn
-click = session.decode_click(state.get(KEYS.map))
-if unit := session.clicked_unit(click, state.get(KEYS.last_click), atlas.unit_ids):
-    state[KEYS.selected] = unit
-state[KEYS.last_click] = click.key
+session.apply_click(state, atlas.unit_ids)  # before the selection widget is drawn
 
 st.title("Sino-Russian Border Atlas")
 st.caption(session.INTRO)
@@ -48,17 +45,21 @@ for where, (label, key, forward) in zip((back, ahead), session.CHANGE_BUTTONS, s
 year = slider.slider(
     "Year", FIRST_YEAR, last_year(), key=KEYS.year, help="Shown as it stood on 31 December."
 )
-st.pills(
-    "Years in which land changed hands",
-    transfer_years(atlas),
-    key=KEYS.jump,
-    on_change=session.jump_to_pill,
-    args=(state,),
-    label_visibility="collapsed",
-)
-view = st.segmented_control(
+play, stop, views = st.columns([1, 2, 6], vertical_alignment="center")
+play.toggle("Play", key=KEYS.playing, help="Step a year on every second or so.")
+stop.checkbox("Stop at changes", key=KEYS.stop_at_changes)
+view = views.segmented_control(
     "Colour the map by", list(VIEWS), key=KEYS.view, format_func=VIEWS.get, required=True
 )
+
+
+# a tick of Play reruns the page only when the year moved on
+st.fragment(run_every=session.PLAY_SECONDS / 4 if state.get(KEYS.playing) else None)(
+    lambda: (
+        session.advance_play(state, change_years(atlas), last_year(), time.monotonic())
+        and st.rerun()
+    )
+)()
 selected = state.get(KEYS.selected)
 session.write_link(st.query_params, year, selected, view)
 for notice in session.standing_notices(state[KEYS.notices], year, selected):

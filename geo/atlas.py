@@ -16,7 +16,6 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.areas import transfers
 from geo.borders import Border, shared_edges, side_borders
 from geo.config import DATA_DIR
 from geo.corrections import Correction, load_corrections
@@ -430,14 +429,6 @@ def situation_json(atlas: Atlas, year: int) -> str:
     True
     """
     return json.dumps(situation(atlas, year), ensure_ascii=False)
-
-
-def transfer_years(atlas: Atlas) -> tuple[int, ...]:
-    """Years in which some land passed from one side to another, for quick jumps.
-
-    Each year is the one whose 31 December first shows the change.
-    """
-    return tuple(sorted({t.on.year for t in transfers(atlas.periods, atlas.holders, atlas.areas)}))
 
 
 def last_year(today: date | None = None) -> int:

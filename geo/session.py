@@ -15,6 +15,8 @@ from geo.mapdata import DEFAULT_VIEW, VIEWS
 from geo.params import parse_choice, parse_unit, parse_year
 
 DEFAULT_YEAR = 1860
+# Play moves one year on at this pace: slow enough to read the caption of a change
+PLAY_SECONDS = 1.2
 
 
 @dataclass(frozen=True)
@@ -24,11 +26,13 @@ class SessionKeys:
     year: str = "year"
     selected: str = "selected"
     map: str = "map"
-    jump: str = "jump"
     notices: str = "notices"
     last_click: str = "last_click"
     download: str = "download"
     view: str = "view"
+    playing: str = "playing"
+    play_due: str = "play_due"
+    stop_at_changes: str = "stop_at_changes"
     previous_change: str = "previous_change"
     next_change: str = "next_change"
 
@@ -118,22 +122,21 @@ def clicked_unit(click: Click, last_key: object, unit_ids: Collection[str]) -> s
     return None
 
 
-def jump_to_pill(state: MutableMapping) -> None:
-    """Move the year to the change-year pill just chosen, and clear the pill.
-
-    It runs as the pill's callback, before the rerun, so the slider can still
-    be moved; clearing the pill keeps it from staying lit once the slider moves on.
+def apply_click(state: MutableMapping, unit_ids: Collection[str]) -> None:
+    """Make a new click on a territory of the map the selection.
 
     Examples
     --------
-    >>> state = {"year": 1700, "jump": 1858}
-    >>> jump_to_pill(state)
-    >>> state
-    {'year': 1858, 'jump': None}
+    >>> state = {"map": {"last_active_drawing": {"properties": {"id": "tuva"}},
+    ...                  "last_object_clicked_count": 1}}
+    >>> apply_click(state, {"tuva"})
+    >>> state["selected"], state["last_click"]
+    ('tuva', ('tuva', 1))
     """
-    if state.get(KEYS.jump):
-        state[KEYS.year] = state[KEYS.jump]
-    state[KEYS.jump] = None
+    click = decode_click(state.get(KEYS.map))
+    if unit := clicked_unit(click, state.get(KEYS.last_click), unit_ids):
+        state[KEYS.selected] = unit
+    state[KEYS.last_click] = click.key
 
 
 def write_link(
@@ -191,3 +194,31 @@ def step_to_change(state: MutableMapping, years: Sequence[int], forward: bool) -
     target = find(years, state[KEYS.year])
     if target is not None:
         state[KEYS.year] = target
+
+
+def advance_play(state: MutableMapping, change_years: Sequence[int], last: int, now: float) -> bool:
+    """One tick of Play: move the year on when it is due, and say whether it moved.
+
+    The year moves once every :data:`PLAY_SECONDS`; Play stops at the last
+    year, or at the next change when the reader asked it to stop at changes.
+
+    Examples
+    --------
+    >>> state = {"year": 1857, "playing": True, "stop_at_changes": True}
+    >>> advance_play(state, [1858], 2026, now=0.0), state["year"]
+    (False, 1857)
+    >>> advance_play(state, [1858], 2026, now=PLAY_SECONDS), state["year"], state["playing"]
+    (True, 1858, False)
+    """
+    if not state.get(KEYS.playing):
+        state.pop(KEYS.play_due, None)
+        return False
+    due = state.setdefault(KEYS.play_due, now + PLAY_SECONDS)
+    if now < due:
+        return False
+    year = state[KEYS.year] + 1
+    state[KEYS.year] = year
+    state[KEYS.play_due] = now + PLAY_SECONDS
+    if year >= last or (state.get(KEYS.stop_at_changes) and year in change_years):
+        state[KEYS.playing] = False
+    return True

@@ -332,3 +332,23 @@ def test_next_change_lands_on_a_change_with_its_caption_and_ghost_border(
     expect(page.locator(".st-key-change")).to_contain_text("km²")
     expect(frame.locator("path.line-ghost").first).to_be_attached()
     expect(frame.locator("path.territory-primorye")).to_have_attribute("stroke", "#e07b00")
+
+
+def test_play_advances_the_year_and_the_passage_and_pause_stops_it(server: str, page_and_traffic):
+    page, _ = page_and_traffic
+    open_year(page, server, 1855)
+    slider = page.get_by_role("slider")
+    page.locator(".st-key-playing").get_by_text("Play").click()
+    expect(slider).to_have_attribute("aria-valuetext", "1857", timeout=20_000)
+    expect(page.locator(".st-key-passage")).to_be_visible()
+    page.locator(".st-key-playing").get_by_text("Play").click()
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning"
+    )
+    stopped = slider.get_attribute("aria-valuetext")
+    # no fixed sleep: wait for more than one tick of Play, then check nothing moved
+    page.wait_for_function(
+        "() => new Promise(r => setTimeout(() => r(true), 3000))", timeout=10_000
+    )
+    assert slider.get_attribute("aria-valuetext") == stopped
+    expect(page).to_have_url(re.compile(rf"[?&]year={stopped}\b"))

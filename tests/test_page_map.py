@@ -394,17 +394,6 @@ def test_place_markers_carry_the_name_of_the_era(app):
     assert "Haishenwai" not in new
 
 
-def test_a_change_year_pill_moves_the_slider_there(app):
-    at = at_year(app, 1700)
-    at.button_group(key=KEYS.jump).set_value(1858)
-    run(at)
-    assert at.slider(key=KEYS.year).value == 1858
-    assert at.button_group(key=KEYS.jump).value is None  # cleared, so it does not stay lit
-    holders = holders_sent(at)
-    assert holders["amur_left_bank"] == "Russian Empire"
-    assert holders["primorye"] == "Held jointly"
-
-
 def test_a_step_sends_styles_not_geometry(app: AppTest):
     """The polygons and border pieces are static files; a year only restyles them by id."""
     args = map_args(at_year(app, 1860))

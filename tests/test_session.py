@@ -11,7 +11,6 @@ from geo.session import (
     clicked_unit,
     decode_click,
     first_view,
-    jump_to_pill,
     write_link,
 )
 
@@ -57,14 +56,6 @@ def test_clicked_unit(click, last, chosen):
     assert clicked_unit(click, last, UNITS) == chosen
 
 
-def test_jump_to_pill_moves_the_year_and_clears_the_pill():
-    state = {KEYS.year: 1700, KEYS.jump: 1858}
-    jump_to_pill(state)
-    assert state == {KEYS.year: 1858, KEYS.jump: None}
-    jump_to_pill(state)
-    assert state[KEYS.year] == 1858
-
-
 def test_write_link_keeps_year_and_unit_in_the_parameters():
     params: dict[str, str] = {}
     write_link(params, 1860, "primorye")
@@ -86,3 +77,25 @@ def test_a_notice_stands_until_the_reader_moves_on():
     assert standing_notices(first, 1861, "tuva") == ()
     assert standing_notices(first, 1860, None) == ()
     assert standing_notices(None, 1860, "tuva") == ()
+
+
+def test_play_moves_the_year_on_when_due_and_stops_at_the_end_or_a_change():
+    from geo.session import PLAY_SECONDS, advance_play
+
+    state = {KEYS.year: 1856, KEYS.playing: True}
+    assert advance_play(state, [1858], 1860, now=0.0) is False
+    assert advance_play(state, [1858], 1860, now=PLAY_SECONDS) and state[KEYS.year] == 1857
+    assert advance_play(state, [1858], 1860, now=PLAY_SECONDS * 1.5) is False
+    assert advance_play(state, [1858], 1860, now=PLAY_SECONDS * 2) and state[KEYS.year] == 1858
+    assert state[KEYS.playing] is True  # not asked to stop at changes
+    state[KEYS.stop_at_changes] = True
+    state[KEYS.year] = 1857
+    assert advance_play(state, [1858], 1860, now=PLAY_SECONDS * 3)
+    assert state[KEYS.playing] is False  # paused on the change
+    state[KEYS.playing] = True
+    state[KEYS.year] = 1859
+    assert advance_play(state, [1858], 1860, now=PLAY_SECONDS * 5)
+    assert state[KEYS.year] == 1860 and state[KEYS.playing] is False  # the end
+    state[KEYS.playing] = False
+    assert advance_play(state, [1858], 1860, now=PLAY_SECONDS * 9) is False
+    assert KEYS.play_due not in state
