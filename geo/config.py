@@ -20,12 +20,12 @@ REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "data"
 BASE_DIR = DATA_DIR / "base"
 
-# west, south, east, north in degrees: the Altai to Sakhalin
-REGION = (86.0, 38.0, 146.0, 60.5)
+# west, south, east, north in degrees: the Pamirs and Lake Balkhash to Sakhalin
+REGION = (66.0, 36.0, 146.0, 60.5)
 # how far the map can be panned; the land is drawn further out, to fill the view
 # at the lowest zoom, so that the region's edge does not look like a coast
-MAP_BOUNDS = (80.0, 36.0, 152.0, 62.0)
-LAND_BOUNDS = (66.0, 26.0, 166.0, 72.0)
+MAP_BOUNDS = (60.0, 33.0, 152.0, 62.0)
+LAND_BOUNDS = (46.0, 22.0, 166.0, 72.0)
 
 FIRST_YEAR = 1640
 # a year is shown as it stood on 31 December of that year, in the app and the export

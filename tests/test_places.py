@@ -20,7 +20,7 @@ from geo.places import (
     places_at,
 )
 
-WINDOW = (86.0, 38.0, 146.0, 60.5)  # west, south, east, north: the atlas window
+WINDOW = (66.0, 36.0, 146.0, 60.5)  # west, south, east, north: the atlas window
 REQUIRED = {
     "nerchinsk",
     "albazin",

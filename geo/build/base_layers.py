@@ -49,6 +49,10 @@ LAKES = (
     ("buir", (117.7, 47.8), "Buir Lake", "Буйр-Нур", "贝尔湖"),
     ("khuvsgul", (100.5, 51.0), "Lake Khövsgöl", "Хубсугул", "库苏古尔湖"),
     ("uvs", (92.8, 50.3), "Uvs Lake", "Убсу-Нур", "乌布苏湖"),
+    ("balkhash", (74.5, 46.5), "Lake Balkhash", "Балхаш", "巴尔喀什湖"),
+    ("zaysan", (84.0, 48.0), "Lake Zaysan", "Зайсан", "斋桑泊"),
+    ("alakol", (81.7, 46.1), "Lake Alakol", "Алаколь", "阿拉湖"),
+    ("issyk_kul", (77.3, 42.45), "Issyk-Kul", "Иссык-Куль", "伊塞克湖"),
 )
 REQUIRED_LAKES = ("baikal", "hulun", "khanka")
 REQUIRED_RIVERS = (
@@ -62,6 +66,8 @@ REQUIRED_RIVERS = (
     "bureya",
     "uda",
     "tumen",
+    "irtysh",
+    "ili",
 )
 
 BANK_WIDTH = 0.01  # degrees; WDB lines this close to a river polygon trace its banks

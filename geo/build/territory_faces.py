@@ -334,6 +334,9 @@ def build_faces(
     for spec in construction.get("river_borders", []):
         river = _base_river(rivers_doc, spec["river"])
         border_lines = follow_river(border_lines, river, tuple(spec["from"]), tuple(spec["to"]))
+    # WDB II borders come in pieces whose ends miss each other by some hundred
+    # metres (the Russia-Kazakhstan border): join them before prolonging the ends
+    border_lines = _chains(border_lines, GAP_DEG)
     lines += [extend_ends(ln, DANGLE_EXTENSION_DEG) for ln in border_lines]
     lines += [extend_ends(c, 0.02) for c in _confluence_channels(rivers)]
     # the river banks at the islands, so the islands are land, not river
