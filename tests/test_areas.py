@@ -398,7 +398,10 @@ def test_the_end_of_the_soviet_union_moves_only_the_central_asian_units(real_tra
     moved = [t for t in real_transfers if t.on == date(1991, 12, 26)]
     assert {t.to_side for t in moved} == {"other"}
     assert {u for t in moved for u in t.units} == {
-        "tarbagatai_cession", "issyk_kul", "ili_west", "pamirs"
+        "tarbagatai_cession",
+        "issyk_kul",
+        "ili_west",
+        "pamirs",
     }
 
 
