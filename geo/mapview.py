@@ -24,14 +24,15 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.atlas import Atlas, LegendRow
-from geo.config import MAP_BOUNDS
+from geo.config import MAP_BOUNDS, REGION
 from geo.mapdata import MapUpdate
 from geo.text import html_text
 from geo.treaties import Certainty
 
 STATIC_URL = "/app/static"
 BASE_LAYERS = ("land", "lakes", "rivers")
-CENTER = (49.5, 116.5)
+# the map opens on the middle of the region, from Balkhash to Sakhalin
+CENTER = ((REGION[1] + REGION[3]) / 2, (REGION[0] + REGION[2]) / 2)
 # the pan limits, as ((south, west), (north, east)): as far as the base land goes
 BOUNDS = ((MAP_BOUNDS[1], MAP_BOUNDS[0]), (MAP_BOUNDS[3], MAP_BOUNDS[2]))
 ZOOM = 4
