@@ -12,7 +12,7 @@ from geo import loaders, session
 from geo.atlas import last_year, legend_rows, situation_json
 from geo.changes import change_years
 from geo.config import FIRST_YEAR
-from geo.mapdata import VIEWS, map_update
+from geo.mapdata import VIEW_LABELS, VIEWS, map_update
 from geo.mapview import HEIGHT, base_map, unit_focus, year_layer
 from geo.panels import change_caption, context_panel, passage_panel, text_version
 from geo.session import KEYS
@@ -49,7 +49,7 @@ play, stop, views = st.columns([1, 2, 6], vertical_alignment="center")
 play.toggle("Play", key=KEYS.playing, help="Step a year on every second or so.")
 stop.checkbox("Stop at changes", key=KEYS.stop_at_changes)
 view = views.segmented_control(
-    "Colour the map by", list(VIEWS), key=KEYS.view, format_func=VIEWS.get, required=True
+    "Colour the map by", list(VIEWS), key=KEYS.view, format_func=VIEW_LABELS.get, required=True
 )
 
 

@@ -40,6 +40,13 @@ VIEWS = {
     "russia": "Claimed by Russia",
 }
 DEFAULT_VIEW = "control"
+# the switch's short labels, so that the four fit across a phone
+VIEW_LABELS = {
+    "control": "Control",
+    "sovereign": "Sovereignty",
+    "china": "China's claim",
+    "russia": "Russia's claim",
+}
 # pieces shorter than this (degrees) are rounding noise from cutting a line by itself
 _MIN_LENGTH = 1e-9
 
