@@ -17,7 +17,7 @@ from geo.atlas import Atlas, UnitContext, unit_context
 from geo.changes import change_years, what_changed
 from geo.corrections import Correction, corrections_in, marked_spans
 from geo.events import Event, events_in
-from geo.passages import breadcrumb, passage_at
+from geo.passages import breadcrumb, passage_at, sections_about
 from geo.periods import state_at, year_date
 from geo.text import km2, md_escape, span_label, with_unit
 
@@ -77,6 +77,7 @@ class ContextPanel:
     sections_title: str
     sections: tuple[SectionText, ...]
     clauses: str = ""
+    article_note: str = ""
 
     def blocks(self) -> tuple[tuple[str, str], ...]:
         """The body below the heading, before the passages, as ``(style, text)``.
@@ -90,6 +91,7 @@ class ContextPanel:
             ("caption", self.note),
             ("markdown", self.published),
             ("markdown", self.history),
+            ("caption", self.article_note),
             ("markdown", self.clauses),
             ("markdown", self.events),
             ("markdown", self.sections_title),
@@ -165,6 +167,7 @@ def context_panel(
         events=_event_list("**Events**", ctx.events, "%-d %b %Y"),
         sections_title="**Passages about it**" if ctx.sections else "",
         clauses=_clauses(atlas, unit_id, year),
+        article_note="" if sections_about(atlas.article, unit_id) else ARTICLE_SILENT,
         sections=tuple(
             SectionText(md_escape(s.heading), tuple(md_escape(p) for p in s.text))
             for s in ctx.sections
@@ -195,6 +198,10 @@ def _fact_check(notes: Sequence[Correction]) -> str:
     )
 
 
+ARTICLE_SILENT = (
+    "The 2007 article does not narrate this territory: the history above follows the "
+    "sources named in the data for each period."
+)
 _SUPERSCRIPT = ("", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹")
 
 

@@ -151,3 +151,14 @@ def test_the_text_version_follows_the_year_and_the_view(atlas):
     sovereign = unescape(text_version(atlas, 1903, "sovereign"))
     assert "Sovereign by treaty Qing dynasty:" in sovereign
     assert text != unescape(text_version(atlas, 1861))
+
+
+@pytest.mark.parametrize(
+    ("unit", "silent"), [("pamirs", True), ("kwantung", True), ("manchuria", False)]
+)
+def test_the_context_panel_says_when_the_article_does_not_narrate_a_territory(atlas, unit, silent):
+    from geo.panels import ARTICLE_SILENT
+
+    panel = context_panel(atlas, (), unit, 1900)
+    assert (panel.article_note == ARTICLE_SILENT) is silent
+    assert (("caption", ARTICLE_SILENT) in panel.blocks()) is silent
