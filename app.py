@@ -26,10 +26,7 @@ atlas, figures = loaders.atlas_or_stop()
 state = st.session_state
 SHOW = {"markdown": st.markdown, "caption": st.caption, "info": st.info, "warning": st.warning}
 SHOW["fact_check"] = lambda text: st.container(border=True, key="fact_check").markdown(text)
-if KEYS.year not in state:  # a shared link sets the first view only
-    first = session.first_view(st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
-    state[KEYS.year], state[KEYS.selected], state[KEYS.notices] = first.year, first.selected, first
-    state[KEYS.view] = first.view
+session.open_link(state, st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
 session.apply_click(state, atlas.unit_ids)  # before the selection widget is drawn
 
 st.title("Sino-Russian Border Atlas")
@@ -62,7 +59,7 @@ st.fragment(run_every=session.PLAY_SECONDS / 4 if state.get(KEYS.playing) else N
 )()
 selected = state.get(KEYS.selected)
 session.write_link(st.query_params, year, selected, view)
-for notice in session.standing_notices(state[KEYS.notices], year, selected):
+for notice in session.standing_notices(state[KEYS.first_view], year, selected):
     notices.warning(md_escape(notice))
 
 col_map, col_text = st.columns([2, 1], gap="medium")

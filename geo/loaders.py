@@ -73,7 +73,6 @@ def atlas_or_stop() -> tuple[Atlas, tuple[Comparison, ...]]:
         return atlas(), figures()
     except (DataError, OSError) as exc:
         # paths relative to the project: a reader has no use for the server's folders
-        shown = exc.shown_from(str(REPO)) if isinstance(exc, DataError) else str(exc)
-        st.error(f"{FAILED}\n\n{md_escape(shown.replace(str(REPO) + '/', ''))}")
+        st.error(f"{FAILED}\n\n{md_escape(str(exc).replace(f'{REPO}/', ''))}")
         st.stop()
         raise  # st.stop() raises; this keeps the type checker honest

@@ -26,7 +26,7 @@ class SessionKeys:
     year: str = "year"
     selected: str = "selected"
     map: str = "map"
-    notices: str = "notices"
+    first_view: str = "first_view"
     last_click: str = "last_click"
     download: str = "download"
     view: str = "view"
@@ -86,6 +86,31 @@ def first_view(
     view = parse_choice(params.get("view"), VIEWS, DEFAULT_VIEW, "view")
     notices = tuple(n for n in (year.notice, unit.notice, view.notice) if n)
     return FirstView(int(year.value), unit.value, notices, str(view.value))
+
+
+def open_link(
+    state: MutableMapping,
+    params: Mapping[str, str],
+    first: int,
+    last: int,
+    unit_ids: Collection[str],
+) -> None:
+    """Set the session's first year, territory and view from a shared link, once.
+
+    Later runs leave the state alone: the link is read when the session opens.
+
+    Examples
+    --------
+    >>> state = {}
+    >>> open_link(state, {"year": "1903", "view": "sovereign"}, 1640, 2026, {"tuva"})
+    >>> state["year"], state["selected"], state["view"], state["first_view"].notices
+    (1903, None, 'sovereign', ())
+    """
+    if KEYS.year in state:
+        return
+    view = first_view(params, first, last, unit_ids)
+    state[KEYS.year], state[KEYS.selected], state[KEYS.view] = view.year, view.selected, view.view
+    state[KEYS.first_view] = view
 
 
 def decode_click(map_value: Mapping | None) -> Click:

@@ -25,15 +25,20 @@ def _first_sentence(atlas, section_id: str) -> str:
     return section.text[0].split(",")[0]
 
 
-def test_a_quote_found_in_its_section_loads(atlas, tmp_path):
-    quote = _first_sentence(atlas, "russian-encroachment")
+def _item(atlas, **change: str) -> dict:
     item = {
         "id": "x",
         "section": "russian-encroachment",
-        "quote": quote,
+        "quote": _first_sentence(atlas, "russian-encroachment"),
         "correction": "C.",
         "source": "Src",
     }
+    return item | change
+
+
+def test_a_quote_found_in_its_section_loads(atlas, tmp_path):
+    quote = _first_sentence(atlas, "russian-encroachment")
+    item = _item(atlas)
     (c,) = load_corrections(_write(tmp_path, [item]), atlas.article)
     assert c == Correction("x", "russian-encroachment", quote, "C.", "Src")
 
@@ -50,26 +55,14 @@ def test_a_quote_found_in_its_section_loads(atlas, tmp_path):
 def test_a_bad_correction_names_the_file_the_correction_and_the_reason(
     atlas, tmp_path, change, reason
 ):
-    item = {
-        "id": "x",
-        "section": "russian-encroachment",
-        "quote": _first_sentence(atlas, "russian-encroachment"),
-        "correction": "C.",
-        "source": "Src",
-    } | change
+    item = _item(atlas, **change)
     with pytest.raises(DataError) as err:
         load_corrections(_write(tmp_path, [item]), atlas.article)
     assert "corrections.json" in str(err.value) and reason in str(err.value)
 
 
 def test_the_same_id_twice_is_refused(atlas, tmp_path):
-    item = {
-        "id": "x",
-        "section": "russian-encroachment",
-        "quote": _first_sentence(atlas, "russian-encroachment"),
-        "correction": "C.",
-        "source": "Src",
-    }
+    item = _item(atlas)
     with pytest.raises(DataError, match="used twice"):
         load_corrections(_write(tmp_path, [item, item]), atlas.article)
 
