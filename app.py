@@ -60,7 +60,7 @@ st.fragment(run_every=session.PLAY_SECONDS / 4 if state.get(KEYS.playing) else N
 selected = state.get(KEYS.selected)
 session.write_link(st.query_params, year, selected, view)
 for notice in session.standing_notices(state[KEYS.first_view], year, selected):
-    notices.warning(md_escape(notice))
+    notices.warning(md_escape(notice, links=False))
 
 col_map, col_text = st.columns([2, 1], gap="medium")
 # the passage is written before the map: Streamlit sends elements as the script reaches them

@@ -11,6 +11,9 @@ import html
 import re
 from datetime import date
 
+WORD_JOINER = "\u2060"
+# what Streamlit's Markdown would make a link of: a scheme, or "www."
+_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto|www)")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -25,15 +28,25 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def md_escape(text: str) -> str:
+def md_escape(text: str, *, links: bool = True) -> str:
     r"""Escape Markdown (and the HTML Streamlit would show) so data is shown as written.
+
+    Streamlit's Markdown turns a bare web address into a link even when it is
+    escaped. Text that a reader did not write for the atlas (a value from a
+    link's parameters) is passed with ``links=False``: a word joiner after the
+    scheme keeps its addresses inert, and they still read the same.
 
     Examples
     --------
     >>> md_escape("*Sick man* of [Asia] <b>")
     '\\*Sick man\\* of \\[Asia\\] \\<b\\>'
+    >>> "https\u2060" in md_escape("https://example.com", links=False)
+    True
     """
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    if links:
+        return escaped
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
 
 
 def span_label(start: date, end: date | None) -> str:

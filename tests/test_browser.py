@@ -352,3 +352,21 @@ def test_play_advances_the_year_and_the_passage_and_pause_stops_it(server: str, 
     )
     assert slider.get_attribute("aria-valuetext") == stopped
     expect(page).to_have_url(re.compile(rf"[?&]year={stopped}\b"), timeout=30_000)
+
+
+def test_a_bad_link_shows_its_notice_as_plain_text_and_the_notice_stays(
+    server: str, page_and_traffic
+):
+    page, _ = page_and_traffic
+    page.goto(f"{server}/?year=1860&view=%5Blink%5D(https://example.com)%20www.example.com")
+    expect(page.locator(".st-key-passage")).to_contain_text("Russian encroachment")
+    alert = page.get_by_role("alert").filter(has_text="There is no view")
+    expect(alert).to_contain_text("example.com")
+    expect(alert.locator("a")).to_have_count(0)
+    # the map's first reply reruns the page; the notice is still there after it
+    expect(page.frame_locator(IFRAME).locator("path.territory-primorye")).to_be_attached()
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning"
+    )
+    expect(alert).to_be_visible()
+    expect(alert.locator("a")).to_have_count(0)
