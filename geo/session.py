@@ -42,11 +42,15 @@ INTRO = (
     "Who held the lands between Russia and China, from the first Russian forts on the Amur "
     "to the 2008 hand-over of Heixiazi Island. Drag the year; click a territory."
 )
-# the map page's links to the other pages, and its two buttons that step through the changes
-PAGE_LINKS = (
-    ("pages/1_Sources.py", "Sources and licences"),
-    ("pages/2_Areas.py", "Areas and treaties"),
+# every page of the app, in the order of the navigation bar: (file, title, url path);
+# the map is the default page and lives at "/"
+PAGES = (
+    ("pages/map.py", "Map", ""),
+    ("pages/areas.py", "Areas", "areas"),
+    ("pages/data.py", "Data and sources", "data"),
 )
+MAP_PAGE = PAGES[0][0]
+# the map page's two buttons that step through the changes
 CHANGE_BUTTONS = (
     ("◀ Previous change", KEYS.previous_change, False),
     ("Next change ▶", KEYS.next_change, True),

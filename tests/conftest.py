@@ -17,6 +17,7 @@ import pytest
 from benchmarks.live import CHROMIUM_ARGS, ServerError, start_server, stop_server, wait_healthy
 from geo.atlas import Atlas, load_atlas
 from geo.config import DATA_DIR, REPO
+from geo.session import MAP_PAGE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,14 +43,18 @@ def atlas() -> Atlas:
 
 @pytest.fixture
 def load_page(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], AppTest]:
-    """A maker of fresh, not yet run AppTests of a script named from the repo root."""
+    """A maker of fresh, not yet run AppTests of a page (``pages/….py``) of the app."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.chdir(ROOT)
 
     def load(script: str) -> AppTest:
-        # a relative path would be taken relative to the calling test file, not the cwd
-        return AppTest.from_file(str(ROOT / script), default_timeout=APPTEST_TIMEOUT)
+        # every page runs under the entry script's navigation, as it does when served; a
+        # relative path would be taken relative to the calling test file, not the cwd
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT)
+        if script not in ("app.py", MAP_PAGE):
+            at.switch_page(script)
+        return at
 
     return load
 

@@ -1,4 +1,4 @@
-"""AppTest tests of the Areas page (pages/2_Areas.py): published beside computed, the transfers."""
+"""AppTest tests of the Areas page (pages/areas.py): published beside computed, the transfers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ OUTER_MANCHURIA = "Outer Manchuria (Aigun and Peking cessions, mainland)"
 @pytest.fixture
 def areas(load_page) -> AppTest:
     """The Areas page, run once."""
-    return run(load_page("pages/2_Areas.py"))
+    return run(load_page("pages/areas.py"))
 
 
 def test_areas_page_shows_published_beside_computed_and_the_transfers(areas: AppTest):

@@ -1,4 +1,4 @@
-"""AppTest tests of the map page (app.py): the slider, the passage, the map, the context, the link.
+"""AppTest tests of the map page (pages/map.py): slider, passage, map, context, link.
 
 AppTest runs the script in-process without a browser: the map's component is only inspected
 through its arguments (``json_args``), and a click is simulated by seeding its session value.

@@ -1,4 +1,4 @@
-"""AppTest tests of the Sources page (pages/1_Sources.py): the article, the data files, citing."""
+"""AppTest tests of the Sources page (pages/data.py): the article, the data files, citing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 @pytest.fixture
 def sources(load_page) -> AppTest:
     """The Sources page, run once."""
-    return run(load_page("pages/1_Sources.py"))
+    return run(load_page("pages/data.py"))
 
 
 def test_sources_page_lists_every_data_file_and_the_article_licence(sources: AppTest):

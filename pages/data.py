@@ -11,7 +11,6 @@ from geo.config import DATA_DIR
 from geo.sources import SOFTWARE, catalogue, citation
 from geo.text import md_escape
 
-st.set_page_config(page_title="Sources · Sino-Russian Border Atlas", layout="wide")
 st.title("Sources and licences")
 
 article = loaders.atlas_or_stop()[0].article

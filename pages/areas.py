@@ -7,7 +7,6 @@ import streamlit as st
 from geo import loaders
 from geo.tables import deviation_notes, figure_rows, group_rows, transfer_rows, unit_rows
 
-st.set_page_config(page_title="Areas · Sino-Russian Border Atlas", layout="wide")
 st.title("Areas")
 st.caption(
     "Every area is computed from the atlas's own polygons in an equal-area (Lambert azimuthal) "
