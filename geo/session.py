@@ -188,6 +188,21 @@ def write_link(
             del params[name]
 
 
+def map_link(year: int, unit: str | None = None, view: str = DEFAULT_VIEW) -> dict[str, str]:
+    """The query parameters that open the map page on a year (and a territory, and a view).
+
+    Every page's "Open on the map" passes these to ``st.page_link(MAP_PAGE, ...)``.
+
+    Examples
+    --------
+    >>> map_link(1860, "primorye")
+    {'year': '1860', 'unit': 'primorye'}
+    """
+    params: dict[str, str] = {}
+    write_link(params, year, unit, view)
+    return params
+
+
 def standing_notices(first: FirstView | None, year: int, selected: str | None) -> tuple[str, ...]:
     """The notices about a bad link, for as long as the reader stays on the view it opened.
 
