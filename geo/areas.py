@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from geo.dataio import check_shape, item_label, read_json
+from geo.dataio import item_label, read_checked
 from geo.errors import DataError
 from geo.periods import Holder, Period
 
@@ -106,8 +106,7 @@ def load_figures(path: Path, unit_ids: Sequence[str]) -> tuple[Figure, ...]:
     >>> load_figures(DATA_DIR / "areas.json", ids)[0].label
     'Aigun cession (left bank of the Amur)'
     """
-    doc = read_json(path)
-    check_shape(path, doc, "areas")
+    doc = read_checked(path, "areas")
     known = set(unit_ids)
     out = []
     for i, f in enumerate(doc["figures"]):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.dataio import check_shape, read_json
+from geo.dataio import read_checked
 from geo.errors import DataError
 from geo.passages import Article
 
@@ -45,8 +45,7 @@ def load_corrections(path: Path, article: Article) -> tuple[Correction, ...]:
     >>> all(c.quote for c in load_corrections(DATA_DIR / "corrections.json", article))
     True
     """
-    doc = read_json(path)
-    check_shape(path, doc, "corrections")
+    doc = read_checked(path, "corrections")
     sections = {s.id: s for s in article.sections}
     out = []
     seen = set()

@@ -9,6 +9,7 @@ validity, the order of dates) stays with the loaders.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -37,11 +38,23 @@ SCHEMA_OF: dict[str, str] = {
     "treaty_lines.geojson": "treaty_segments",
     "areas.json": "areas",
     "corrections.json": "corrections",
+    "tour.json": "tour",
+    "neighbours.json": "neighbours",
     "holders.meta.json": "holders_meta",
     "periods.meta.json": "meta",
     "events.meta.json": "meta",
+    # read by python -m geo validate only: the base layers the map shows as they
+    # are, and the inputs of the builds
+    "base/land.geojson": "base_land",
+    "base/lakes.geojson": "base_lakes",
+    "base/rivers.geojson": "base_rivers",
+    "base/river_waypoints.json": "river_waypoints",
+    "construction.json": "construction",
 }
 _SCHEMA_URI = "urn:geo:schema:{}"
+# the shape errors of each (schema, digest of a file's bytes) checked lately
+_VERDICTS: dict[tuple[str, bytes], tuple[tuple[str, str], ...]] = {}
+_VERDICTS_KEPT = 64
 _SHOWN_CHARS = 60
 _TYPE_WORDS = {
     "object": "an object",
@@ -73,6 +86,70 @@ class _NotJSON(ValueError):
     """Text that :func:`json.loads` takes but the JSON standard (RFC 8259) does not."""
 
 
+def read_text(path: str | Path) -> str:
+    """The text of a UTF-8 data file, or :class:`DataError` naming it.
+
+    Raises
+    ------
+    DataError
+        With the feature ``file``, if the file cannot be read or is not UTF-8;
+        the message gives the first bad byte and where it is.
+
+    Examples
+    --------
+    >>> read_text("no/such/file.csv")
+    Traceback (most recent call last):
+    ...
+    geo.errors.DataError: no/such/file.csv: file: cannot read: No such file or directory
+    """
+    return _read(path)[1]
+
+
+def _read(path: str | Path) -> tuple[bytes, str]:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise DataError(path, "file", f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        return raw, raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"
+        raise DataError(path, "file", f"not valid UTF-8: {where} ({exc.reason})") from exc
+
+
+def read_csv_text(path: str | Path) -> str:
+    r"""The text of a CSV data file, or :class:`DataError` naming it.
+
+    A CSV file cut short can still parse, one row shorter or with its last
+    field shortened: the line break that ends every line of a whole file is
+    the one sign of it that is left.
+
+    Raises
+    ------
+    DataError
+        With the feature ``file``: as :func:`read_text`, and for an empty file
+        or one whose last line has no line break.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp(), "t.csv")
+    >>> _ = p.write_text("id,name\na,Al", encoding="utf-8")
+    >>> try:
+    ...     read_csv_text(p)
+    ... except DataError as exc:
+    ...     print(exc.reason)
+    the last line has no line break: the file may be cut short
+    """
+    text = read_text(path)
+    if not text.strip():
+        raise DataError(path, "file", "empty file: no header on line 1")
+    if not text.endswith(("\n", "\r")):
+        reason = "the last line has no line break: the file may be cut short"
+        raise DataError(path, "file", reason)
+    return text
+
+
 def read_json(path: str | Path) -> Any:
     """Parse a JSON file, or raise :class:`DataError` naming it.
 
@@ -99,15 +176,10 @@ def read_json(path: str | Path) -> Any:
     ...
     geo.errors.DataError: no/such/file.json: file: cannot read: No such file or directory
     """
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise DataError(path, "file", f"cannot read: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        where = f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"
-        raise DataError(path, "file", f"not valid UTF-8: {where} ({exc.reason})") from exc
+    return _parse(path, read_text(path))
+
+
+def _parse(path: str | Path, text: str) -> Any:
     if not text.strip():
         raise DataError(path, "file", "empty file")
     try:
@@ -119,6 +191,59 @@ def read_json(path: str | Path) -> Any:
         raise DataError(path, "file", reason) from exc
     except _NotJSON as exc:
         raise DataError(path, "file", f"not valid JSON: {exc}") from exc
+
+
+def read_shaped(path: str | Path, schema_name: str) -> tuple[Any, list[DataError]]:
+    """A JSON file parsed, and every way it departs from its schema (see :func:`shape_errors`).
+
+    The verdict of the schema is kept for the file's bytes: the same text
+    read again (by another loader, or by ``python -m geo validate`` after it
+    listed every error) is not checked twice. Each call parses the file anew,
+    so no two callers share a document.
+
+    Raises
+    ------
+    DataError
+        As :func:`read_json`, for a file that cannot be read or parsed.
+
+    Examples
+    --------
+    >>> from geo.config import DATA_DIR
+    >>> doc, errors = read_shaped(DATA_DIR / "units.json", "units")
+    >>> errors, doc["groups"][0]["id"]
+    ([], 'outer_manchuria')
+    """
+    raw, text = _read(path)
+    doc = _parse(path, text)
+    key = (schema_name, hashlib.blake2b(raw, digest_size=16).digest())
+    found = _VERDICTS.get(key)
+    if found is None:
+        found = tuple((e.feature, e.reason) for e in shape_errors(path, doc, schema_name))
+        while len(_VERDICTS) >= _VERDICTS_KEPT:
+            _VERDICTS.pop(next(iter(_VERDICTS)))
+        _VERDICTS[key] = found
+    return doc, [DataError(path, feature, reason) for feature, reason in found]
+
+
+def read_checked(path: str | Path, schema_name: str) -> Any:
+    """A JSON file parsed and held to its schema: :func:`read_json`, then :func:`check_shape`.
+
+    Raises
+    ------
+    DataError
+        For a file that cannot be read or parsed, or the first way it departs
+        from its schema.
+
+    Examples
+    --------
+    >>> from geo.config import DATA_DIR
+    >>> read_checked(DATA_DIR / "areas.json", "areas")["figures"][0]["id"]
+    'aigun_cession'
+    """
+    doc, errors = read_shaped(path, schema_name)
+    if errors:
+        raise errors[0]
+    return doc
 
 
 def _reject_constant(name: str) -> Any:
@@ -286,10 +411,9 @@ def _validator(schema_name: str) -> Draft202012Validator:
     uri = _SCHEMA_URI.format(schema_name)
     if uri not in registry:
         raise ValueError(f"no schema {schema_name!r} in geo/schemas")
-    schema = registry.contents(uri)
-    # a mistake in a schema would otherwise show up as odd messages about the data
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(_inline(schema, registry, uri))
+    # tests/test_schemas.py holds every schema to the draft 2020-12 meta-schema:
+    # checked here, on every start, that would take a fifth of a second
+    return Draft202012Validator(_inline(registry.contents(uri), registry, uri))
 
 
 def _inline(node: Any, registry: Registry, base: str) -> Any:

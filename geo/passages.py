@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.config import FIRST_YEAR
-from geo.dataio import check_shape, item_label, parse_iso_date, read_json
+from geo.dataio import item_label, parse_iso_date, read_checked
 from geo.errors import DataError
 
 LAST_YEAR = 2100
@@ -149,8 +149,7 @@ def load_article(path: str | Path) -> Article:
     Span(start=1640, end=None, kind='narrated', note=None)
     """
     file = str(path)
-    raw = read_json(path)
-    check_shape(file, raw, "sections")
+    raw = read_checked(path, "sections")
     snapshot = parse_iso_date(file, "snapshot_date", raw["snapshot_date"], "snapshot_date")
     source = raw["source"]
     sections = tuple(_parse_section(item, i, file) for i, item in enumerate(raw["sections"]))

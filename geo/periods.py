@@ -9,13 +9,14 @@ year (31 December), in the app and in the export alike.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from geo.config import FIRST_YEAR, YEAR_DAY
-from geo.dataio import check_shape, parse_iso_date, read_json
+from geo.dataio import parse_iso_date, read_checked, read_csv_text
 from geo.errors import DataError
 
 FIRST_DATE = date(FIRST_YEAR, 1, 1)
@@ -138,14 +139,19 @@ def load_sides_and_holders(
     DataError
         Naming the file, the row and the reason: a meta file without the shape
         of ``geo/schemas/holders_meta.schema.json`` (no provenance, a side
-        without a colour), a file that is not UTF-8, a missing column, a
-        duplicate id, or a holder whose side is not declared.
+        without a colour), a file that cannot be read, is not UTF-8, is empty
+        or cut short, a missing column, no rows, a row of the wrong number of
+        fields, an empty id, name or side, a duplicate id, or a holder whose
+        side is not declared.
     """
     meta = _read_meta(meta_json)
     sides = {s["id"]: Side(s["id"], s["name_en"], s["color"]) for s in meta["sides"]}
     holders: dict[str, Holder] = {}
     for line, row in _read_csv(holders_csv, HOLDER_COLUMNS):
-        where = f"row {line} ({row['id']})"
+        where = f"row {line} ({row['id']})" if row["id"] else f"row {line}"
+        blank = [c for c in HOLDER_COLUMNS if c != "note" and not row[c]]
+        if blank:
+            raise DataError(holders_csv, where, f"empty {', '.join(blank)}")
         if row["id"] in holders:
             raise DataError(holders_csv, where, "duplicate holder id")
         if row["side"] not in sides:
@@ -282,24 +288,29 @@ def history(periods: Iterable[Period], unit: str) -> tuple[Period, ...]:
 
 
 def _read_meta(path: Path) -> dict:
-    meta = read_json(path)
-    check_shape(path, meta, "holders_meta")
+    meta = read_checked(path, "holders_meta")
     return meta
 
 
 def _read_csv(
     path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, dict[str, str]]]:
+    text = read_csv_text(path)
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            missing = set(columns) - set(reader.fieldnames or ())
-            if missing:
-                raise DataError(path, "header", f"missing columns {sorted(missing)}")
-            rows = list(reader)
-    except OSError as exc:
-        raise DataError(path, "file", f"cannot read: {exc}") from exc
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(path, "file", f"not a readable UTF-8 CSV: {exc}") from exc
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = [c for c in columns if c not in (reader.fieldnames or ())]
+        if missing:
+            raise DataError(path, "header", f"missing columns {missing}")
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataError(path, "file", f"not a readable CSV: {exc}") from exc
+    if not rows:
+        raise DataError(path, "file", "a header but no rows")
+    width = len(reader.fieldnames or ())
     for i, row in enumerate(rows, start=2):
+        # DictReader files a short row's missing fields as None, a long row's extra under None
+        fields = sum(v is not None for k, v in row.items() if k is not None)
+        fields += len(row.get(None) or ())  # type: ignore[call-overload]
+        if fields != width:
+            raise DataError(path, f"row {i}", f"{fields} fields, but the header has {width}")
         yield i, {k: (row.get(k) or "").strip() for k in (*columns, *optional)}

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from geo.dataio import check_shape, item_label, parse_iso_date, read_json
+from geo.dataio import item_label, parse_iso_date, read_checked
 from geo.errors import DataError
 
 PLACES_PATH = Path(__file__).resolve().parent.parent / "data" / "places.geojson"
@@ -83,8 +83,7 @@ def load_places(path: str | Path = PLACES_PATH) -> tuple[Place, ...]:
     datetime.date(1860, 7, 2)
     """
     file = str(path)
-    doc = read_json(path)
-    check_shape(file, doc, "places")
+    doc = read_checked(path, "places")
     places: list[Place] = []
     seen: set[str] = set()
     for index, feature in enumerate(doc["features"]):

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+from shapely.errors import ShapelyError
 from shapely.geometry import Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.dataio import check_shape, item_label, read_json
+from geo.dataio import item_label, read_checked
 from geo.errors import DataError
 
 OVERLAP_TOLERANCE_KM2 = 0.01
@@ -150,8 +151,7 @@ def load_units(path: Path) -> tuple[Unit, ...]:
     >>> next(u for u in units if u.id == "zhenbao").name_zh
     '珍宝岛'
     """
-    doc = read_json(path)
-    check_shape(path, doc, "territories")
+    doc = read_checked(path, "territories")
     units: list[Unit] = []
     seen: set[str] = set()
     for i, feat in enumerate(doc["features"]):
@@ -166,7 +166,7 @@ def load_units(path: Path) -> tuple[Unit, ...]:
         seen.add(uid)
         try:
             geom = shape(feat["geometry"])
-        except (TypeError, ValueError, AttributeError) as exc:
+        except (TypeError, ValueError, AttributeError, ShapelyError) as exc:
             # the schema stops at the outer coordinate lists (see areaGeometry, common.schema.json)
             raise DataError(path, where, f"unreadable geometry: {exc}") from exc
         _check_geometry(path, where, geom)
@@ -212,8 +212,7 @@ def load_groups(path: Path, unit_ids: Iterable[str]) -> tuple[Group, ...]:
     >>> groups[0].id, groups[0].units[0]
     ('outer_manchuria', 'amur_left_bank')
     """
-    doc = read_json(path)
-    check_shape(path, doc, "units")
+    doc = read_checked(path, "units")
     known = set(unit_ids)
     groups = []
     for i, g in enumerate(doc["groups"]):
@@ -296,9 +295,10 @@ def slivers(units: Iterable[Unit], max_km2: float = SLIVER_KM2) -> list[BaseGeom
     tree = shapely.STRtree([u.geometry for u in units])
     found = []
     for g in shapely.get_parts(gaps):
-        if g.area <= 1e-12 or area_km2(g) >= max_km2:
+        # a notch in the coast touches one unit; a gap between neighbours, two or
+        # more (asked first: it is cheap, and leaves few areas to project)
+        if g.area <= 1e-12 or len(tree.query(g, predicate="dwithin", distance=1e-9)) < 2:
             continue
-        # a notch in the coast touches one unit; a gap between neighbours, two or more
-        if len(tree.query(g, predicate="dwithin", distance=1e-9)) >= 2:
+        if area_km2(g) < max_km2:
             found.append(g)
     return found
