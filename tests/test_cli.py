@@ -253,7 +253,7 @@ BREAKAGES = {
         copy="checks",
     ),
     "no_sidecar": Breakage(
-        _drop_sidecar, "periods.csv", ("file", "no periods.meta.json"), copy="checks"
+        _drop_sidecar, "periods.meta.json", ("file", "cannot read"), copy="checks"
     ),
 }
 
@@ -312,6 +312,12 @@ def test_loader_problem_is_the_only_one_reported(
     (breakage,) = [b for b in BREAKAGES.values() if b.copy == copy]
     assert run.stderr.splitlines()[-1] == "1 problem(s) found", run.stderr
     assert run.stderr.startswith(str(data / breakage.file) + ": ")
+
+
+def test_validate_prints_each_problem_once(validate_runs: dict[str, tuple[Path, Run]]) -> None:
+    for name, (_, run) in validate_runs.items():
+        lines = run.stderr.splitlines()
+        assert len(lines) == len(set(lines)), f"{name}: a problem printed twice:\n{run.stderr}"
 
 
 # ------------------------------------------------------------------ export
@@ -581,3 +587,140 @@ def test_export_to_a_closed_pipe_stops_quietly(
     code = cli.main(["export", "--year", "1860"])
     assert code == 1
     assert capsys.readouterr().err == ""
+
+
+# ------------------------------------------------------------------ render
+
+# each format's first bytes, and the least size of a real A4 map in it
+MAGIC = {
+    "png": (b"\x89PNG\r\n\x1a\n", 200_000),
+    "pdf": (b"%PDF-", 100_000),
+    "svg": (b"<?xml", 500_000),
+}
+
+
+def test_render_1860_png_as_a_real_process(tmp_path: Path) -> None:
+    out = tmp_path / "x.png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "render", "--year", "1860", "--format", "png"]
+        + ["--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr == f"wrote {out}\n"
+    data = out.read_bytes()
+    assert data.startswith(MAGIC["png"][0]) and len(data) > MAGIC["png"][1]
+    # an A4 page at 200 dpi: 2339 by 1654 pixels, give or take rounding
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert abs(width - 2339) <= 1 and abs(height - 1654) <= 1
+
+
+@pytest.mark.parametrize(("fmt", "view"), [("pdf", "control"), ("svg", "sovereign")])
+def test_render_writes_a_real_file_of_each_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str, view: str
+) -> None:
+    out = tmp_path / f"map.{fmt}"
+    run = _run(
+        capsys, ["render", "--year", "1860", "--format", fmt, "--view", view, "--out", str(out)]
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == f"wrote {out}\n"
+    magic, size = MAGIC[fmt]
+    data = out.read_bytes()
+    assert data.startswith(magic) and len(data) > size
+    if fmt == "pdf":
+        assert data.rstrip().endswith(b"%%EOF")
+    else:
+        assert data.rstrip().endswith(b"</svg>")
+
+
+def test_render_takes_the_format_from_the_suffix(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "map.PDF"
+    run = _run(capsys, ["render", "--year", "2009", "--out", str(out)])
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+# each case: the arguments after ``render`` (made in tmp_path), and the message
+RENDER_REFUSED: dict[str, Callable[[Path], tuple[list[str], str]]] = {
+    "year_not_a_number": lambda t: (
+        ["--year", "1860s", "--out", str(t / "m.png")],
+        "--year must be a whole number, not '1860s'",
+    ),
+    "year_too_early": lambda t: (
+        ["--year", "1639", "--out", str(t / "m.png")],
+        "--year must be between 1640 and ",
+    ),
+    "format_unknown": lambda t: (
+        ["--year", "1860", "--format", "bmp", "--out", str(t / "m.bmp")],
+        "--format must be one of png, svg, pdf, not 'bmp'",
+    ),
+    "format_not_in_the_suffix": lambda t: (
+        ["--year", "1860", "--out", str(t / "m.txt")],
+        "--format is needed: m.txt does not end in .png, .svg or .pdf",
+    ),
+    "view_unknown": lambda t: (
+        ["--year", "1860", "--view", "china_claim", "--out", str(t / "m.png")],
+        "--view must be one of control, sovereign, china, russia, not 'china_claim'",
+    ),
+    "out_in_a_missing_folder": lambda t: (
+        ["--year", "1860", "--out", str(t / "no-such" / "m.png")],
+        f"--out: folder {t / 'no-such'} does not exist",
+    ),
+    "out_is_a_folder": lambda t: (["--year", "1860", "--out", str(t)], f"--out: {t} is a folder"),
+    "data_missing": lambda t: (
+        ["--year", "1860", "--out", str(t / "m.png"), "--data", str(t / "no-data")],
+        f"--data: {t / 'no-data'} does not exist",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(RENDER_REFUSED))
+def test_render_refuses_a_bad_argument_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
+    args, message = RENDER_REFUSED[case](tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    run = _run(capsys, ["render", *args])
+    assert run.returncode == 2
+    line = _error_line(run)
+    assert line.startswith(f"error: {message}"), line
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_render_without_out_shows_the_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    run = _run(capsys, ["render", "--year", "1860"])
+    assert run.returncode == 2
+    assert run.stderr.startswith("usage: python -m geo render")
+    assert "Traceback" not in run.stderr
+
+
+def test_render_of_broken_data_fails_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    validate_runs: dict[str, tuple[Path, Run]],
+) -> None:
+    data = validate_runs["holder"][0]
+    out = tmp_path / "m.png"
+    run = _run(capsys, ["render", "--year", "1860", "--out", str(out), "--data", str(data)])
+    assert run.returncode == 1
+    line = _error_line(run)
+    assert line.startswith(f"error: {data / 'periods.csv'}: "), line
+    assert "unknown holder 'atlantis'" in line
+    assert not out.exists()
+
+
+@pytest.mark.skipif(not HAS_DEV_FULL, reason="no /dev/full")
+def test_render_write_failure_in_one_line(
+    capsys: pytest.CaptureFixture[str], loaded: Atlas
+) -> None:
+    run = _run(capsys, ["render", "--year", "1860", "--format", "svg", "--out", "/dev/full"])
+    assert run.returncode == 1
+    assert _error_line(run) == "error: cannot write /dev/full: No space left on device"
