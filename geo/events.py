@@ -1,6 +1,6 @@
 """Dated events for the atlas timeline, read from ``data/events.csv``.
 
-One row per event: ``date,title,units,section,source,note``. Dates are ISO
+One row per event: ``date,title,units,section,source,note,kind``. Dates are ISO
 ``YYYY-MM-DD`` in the Gregorian (New Style) calendar; ``units`` is a
 semicolon-separated list of territory unit ids (possibly empty); ``section`` is
 the id of the article section whose years hold the event. An event belongs to
@@ -12,15 +12,18 @@ Nothing here imports streamlit.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from geo.dataio import parse_iso_date
+from geo.dataio import parse_iso_date, read_csv_text
 from geo.errors import DataError
 
-COLUMNS = ("date", "title", "units", "section", "source", "note")
+COLUMNS = ("date", "title", "units", "section", "source", "note", "kind")
+# what an event was, as the event strip marks it
+KINDS = ("treaty", "war", "transfer", "state", "diplomacy")
 UNIT_SEPARATOR = ";"
 
 
@@ -34,6 +37,7 @@ class Event:
     section: str
     source: str
     note: str
+    kind: str = "diplomacy"
 
 
 def load_events(
@@ -60,14 +64,16 @@ def load_events(
     Raises
     ------
     DataError
-        Naming the file, the line and the reason: wrong header, bad date, empty title
-        or section, unknown section or unit, a repeated unit, or a repeated row.
+        Naming the file, the line and the reason: a file that cannot be read, is
+        not UTF-8, is empty or cut short (see :func:`geo.dataio.read_csv_text`),
+        wrong header, no rows, bad date, empty title, section or source, unknown
+        section or unit, a repeated unit, or a repeated row.
 
     Examples
     --------
     >>> import tempfile
-    >>> rows = ("date,title,units,section,source,note\n"
-    ...         "1689-09-06,Treaty of Nerchinsk,amur_left_bank;uda,initial-contact,notes,\n")
+    >>> rows = ("date,title,units,section,source,note,kind\n"
+    ...         "1689-09-06,Treaty of Nerchinsk,amur_left_bank;uda,initial-contact,notes,,treaty\n")
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     p = Path(tmp, "events.csv")
     ...     _ = p.write_text(rows, encoding="utf-8")
@@ -76,13 +82,11 @@ def load_events(
     (datetime.date(1689, 9, 6), ('amur_left_bank', 'uda'))
     """
     file = str(path)
+    text = read_csv_text(file)
     try:
-        with Path(path).open(encoding="utf-8", newline="") as handle:
-            return _parse_rows(handle, file, sections, unit_ids)
-    except OSError as exc:
-        raise DataError(file, "file", f"cannot read: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(file, "file", f"not a readable UTF-8 CSV: {exc}") from exc
+        return _parse_rows(io.StringIO(text, newline=""), file, sections, unit_ids)
+    except csv.Error as exc:
+        raise DataError(file, "file", f"not a readable CSV: {exc}") from exc
 
 
 def events_in(events: Iterable[Event], year: int) -> tuple[Event, ...]:
@@ -133,13 +137,17 @@ def _parse_rows(
         where = f"line {reader.line_num}"
         if len(row) != len(COLUMNS):
             raise DataError(file, where, f"expected {len(COLUMNS)} fields, got {len(row)}")
-        raw_date, title, raw_units, section, source, note = (cell.strip() for cell in row)
+        raw_date, title, raw_units, section, source, note, kind = (cell.strip() for cell in row)
         event_date = parse_iso_date(file, where, raw_date)
         if not title:
             raise DataError(file, where, "empty title")
         where = f"{where} ({title})"
         if not section:
             raise DataError(file, where, "empty section")
+        if not source:
+            raise DataError(file, where, "no source")
+        if kind not in KINDS:
+            raise DataError(file, where, f"kind {kind!r} is not one of {', '.join(KINDS)}")
         if sections is not None and section not in sections:
             raise DataError(file, where, f"unknown section {section!r}")
         units = tuple(u.strip() for u in raw_units.split(UNIT_SEPARATOR) if u.strip())
@@ -151,5 +159,7 @@ def _parse_rows(
         if (event_date, title) in seen:
             raise DataError(file, where, "the same date and title appear twice")
         seen.add((event_date, title))
-        events.append(Event(event_date, title, units, section, source, note))
+        events.append(Event(event_date, title, units, section, source, note, kind))
+    if not events:
+        raise DataError(file, "file", "a header but no rows")
     return tuple(events)

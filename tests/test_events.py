@@ -25,12 +25,13 @@ SECTIONS_JSON = DATA / "sections.json"
 
 HEADER = ",".join(COLUMNS)
 GOOD_ROWS = [
-    "1969-03-15,Another clash,zhenbao,comradery,notes §3,",
-    "1858-05-28,Treaty of Aigun,amur_left_bank;uda; primorye ,encroachment,notes §3,16 May OS",
-    "1969-03-02,First clash,zhenbao,comradery,notes §3,",
-    '1937-08-21,"Pact, signed in Nanjing",,war,FRUS,',
-    "1969-12-31,A year-end event,,comradery,notes,",
-    "1970-01-01,Year start,,comradery,notes,",
+    "1969-03-15,Another clash,zhenbao,comradery,notes §3,,war",
+    "1858-05-28,Treaty of Aigun,amur_left_bank;uda; primorye ,encroachment,notes §3,16 May OS,"
+    "treaty",
+    "1969-03-02,First clash,zhenbao,comradery,notes §3,,war",
+    '1937-08-21,"Pact, signed in Nanjing",,war,FRUS,,treaty',
+    "1969-12-31,A year-end event,,comradery,notes,,state",
+    "1970-01-01,Year start,,comradery,notes,,diplomacy",
 ]
 SECTIONS = {"comradery", "encroachment", "war"}
 
@@ -97,7 +98,7 @@ def test_events_about_filters_on_units(tiny, unit, titles):
 
 
 def test_unknown_section_is_only_checked_when_sections_are_given(tmp_path):
-    path = _write(tmp_path, ["1969-03-02,First clash,zhenbao,nowhere,notes,"])
+    path = _write(tmp_path, ["1969-03-02,First clash,zhenbao,nowhere,notes,,war"])
     assert load_events(path)[0].section == "nowhere"
     with pytest.raises(DataError, match="unknown section 'nowhere'"):
         load_events(path, sections=SECTIONS)
@@ -109,15 +110,18 @@ def test_unknown_section_is_only_checked_when_sections_are_given(tmp_path):
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        pytest.param("1689-9-6,Nerchinsk,,war,notes,", "not an ISO date", id="short-date"),
-        pytest.param("16890906,Nerchinsk,,war,notes,", "not an ISO date", id="basic-iso"),
-        pytest.param("1689-02-30,Nerchinsk,,war,notes,", "does not exist", id="no-such-day"),
-        pytest.param("1689-09-06,,,war,notes,", "empty title", id="empty-title"),
-        pytest.param("1689-09-06,Nerchinsk,,,notes,", "empty section", id="empty-section"),
-        pytest.param("1689-09-06,Nerchinsk,,elsewhere,notes,", "unknown section", id="section"),
-        pytest.param("1689-09-06,Nerchinsk,atlantis,war,notes,", "atlantis", id="unit"),
-        pytest.param("1689-09-06,Nerchinsk,uda;uda,war,notes,", "twice", id="unit-twice"),
-        pytest.param("1689-09-06,Nerchinsk,uda,war,notes", "expected 6 fields", id="fields"),
+        pytest.param("1689-9-6,Nerchinsk,,war,notes,,treaty", "not an ISO date", id="short-date"),
+        pytest.param("16890906,Nerchinsk,,war,notes,,treaty", "not an ISO date", id="basic-iso"),
+        pytest.param("1689-02-30,Nerchinsk,,war,notes,,treaty", "does not exist", id="no-such-day"),
+        pytest.param("1689-09-06,,,war,notes,,treaty", "empty title", id="empty-title"),
+        pytest.param("1689-09-06,Nerchinsk,,,notes,,treaty", "empty section", id="empty-section"),
+        pytest.param(
+            "1689-09-06,Nerchinsk,,elsewhere,notes,,treaty", "unknown section", id="section"
+        ),
+        pytest.param("1689-09-06,Nerchinsk,atlantis,war,notes,,treaty", "atlantis", id="unit"),
+        pytest.param("1689-09-06,Nerchinsk,uda;uda,war,notes,,treaty", "twice", id="unit-twice"),
+        pytest.param("1689-09-06,Nerchinsk,uda,war,notes,", "expected 7 fields", id="fields"),
+        pytest.param("1689-09-06,Nerchinsk,uda,war,notes,,battle", "not one of", id="kind"),
     ],
 )
 def test_malformed_row_names_file_line_and_reason(tmp_path, row, reason):
@@ -174,9 +178,17 @@ def test_data_header_is_the_first_line():
 
 
 def test_data_size_and_range(events):
-    assert 35 <= len(events) <= 50
+    assert 50 <= len(events) <= 80
     assert min(e.date for e in events) >= date(1640, 1, 1)
-    assert max(e.date for e in events) <= date(2008, 12, 31)
+    # the last change of the atlas: the Tajik transfer in the Pamirs
+    assert max(e.date for e in events) <= date(2011, 12, 31)
+
+
+def test_every_kind_is_on_the_strip(events):
+    from geo.events import KINDS
+
+    assert {e.kind for e in events} == set(KINDS)
+    assert next(e for e in events if e.title == "Treaty of Nerchinsk").kind == "treaty"
 
 
 def test_data_rows_are_in_date_order(events):
