@@ -17,7 +17,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.borders import Border, shared_edges, side_borders
-from geo.config import DATA_DIR
+from geo.config import DATA_DIR, DEFAULT_LANG
 from geo.corrections import Correction, load_corrections
 from geo.errors import DataError
 from geo.events import Event, events_about, events_in, load_events
@@ -41,6 +41,7 @@ from geo.treaties import (
     border_pieces,
     load_certainties,
     load_clauses,
+    load_line_specs,
     load_lines,
 )
 
@@ -203,10 +204,12 @@ def load_atlas(data_dir: Path = DATA_DIR) -> Atlas:
     for s in article.sections:
         unknown = set(s.units) - set(ids)
         if unknown:
-            raise DataError(data_dir / "sections.json", s.id, f"unknown units {sorted(unknown)}")
+            where = f"section {s.id!r}"
+            raise DataError(data_dir / "sections.json", where, f"unknown units {sorted(unknown)}")
     places = load_places(data_dir / "places.geojson")
     certainties = load_certainties(data_dir / "treaty_lines.json")
-    treaty_lines = load_lines(data_dir / "treaty_lines.geojson", certainties, ids)
+    specs = load_line_specs(data_dir / "treaty_lines.json", certainties, ids)
+    treaty_lines = load_lines(data_dir / "treaty_lines.geojson", certainties, ids, specs)
     return Atlas(
         units=units,
         groups=groups,
@@ -298,8 +301,28 @@ def place_views(atlas: Atlas, on: date) -> tuple[PlaceView, ...]:
     )
 
 
-def unit_context(atlas: Atlas, unit_id: str, year: int) -> UnitContext:
-    """Everything the context panel shows about one unit in one year."""
+def local_name(record: object, lang: str = DEFAULT_LANG) -> str:
+    """The name of a unit, group or holder in a language of :data:`geo.config.LANGS`.
+
+    Examples
+    --------
+    >>> atlas = load_atlas()
+    >>> local_name(atlas.holders["qing"], "zh"), local_name(atlas.unit("primorye"), "en")
+    ('清朝', 'Ussuri-Pacific coast (Primorye)')
+    """
+    return str(getattr(record, f"name_{lang}"))
+
+
+def unit_context(atlas: Atlas, unit_id: str, year: int, lang: str = DEFAULT_LANG) -> UnitContext:
+    """Everything the context panel shows about one unit in one year.
+
+    The names of holders and groups are in ``lang``; the unit's own name is
+    given in all three languages.
+    """
+
+    def name(holder_id: str) -> str:
+        return local_name(atlas.holders[holder_id], lang)
+
     unit = atlas.unit(unit_id)
     on = year_date(year)
     rows = []
@@ -313,13 +336,13 @@ def unit_context(atlas: Atlas, unit_id: str, year: int) -> UnitContext:
             ControlRow(
                 start=p.start,
                 end=p.end,
-                holder=h.name_en,
+                holder=name(h.id),
                 side=h.side,
-                claimants=", ".join(atlas.holders[c].name_en for c in p.claimants),
+                claimants=", ".join(name(c) for c in p.claimants),
                 event=p.event,
                 note=p.note,
                 current=is_now,
-                sovereign=atlas.holders[p.sovereign_holder].name_en if p.divided else "",
+                sovereign=name(p.sovereign_holder) if p.divided else "",
                 status=p.status,
             )
         )
@@ -335,15 +358,15 @@ def unit_context(atlas: Atlas, unit_id: str, year: int) -> UnitContext:
         name_ru=unit.name_ru,
         name_zh=unit.name_zh,
         note=unit.note,
-        holder=atlas.holders[current.holder].name_en,
+        holder=name(current.holder),
         side=atlas.holders[current.holder].side,
-        claimants=tuple(atlas.holders[c].name_en for c in current.claimants),
+        claimants=tuple(name(c) for c in current.claimants),
         area_km2=atlas.areas[unit_id],
-        groups=tuple(g.name_en for g in atlas.groups if unit_id in g.units),
+        groups=tuple(local_name(g, lang) for g in atlas.groups if unit_id in g.units),
         history=tuple(rows),
         sections=tuple(by_id[s.id] for s in sections),
         events=events_about(atlas.events, unit_id),
-        sovereign=atlas.holders[current.sovereign_holder].name_en if current.divided else "",
+        sovereign=name(current.sovereign_holder) if current.divided else "",
         status=current.status,
     )
 

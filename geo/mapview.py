@@ -20,8 +20,10 @@ import math
 from collections.abc import Mapping, Sequence
 
 import folium
+import xyzservices.providers as tiles
 from branca.element import MacroElement
 from jinja2 import Template
+from xyzservices import TileProvider
 
 from geo.atlas import Atlas, LegendRow
 from geo.config import MAP_BOUNDS, REGION
@@ -49,28 +51,52 @@ RIVER_CASING_PX = 1.8
 # (from zoom, line width in px) for the rivers
 RIVER_WIDTHS = ((0, 1.5), (6, 2.5), (8, 4.0), (10, 6.0))
 BORDER_COLOR = "#1d1d1d"
-UNIT_FILL_OPACITY = 0.55
+# strong enough that the sides stay apart under colour-vision deficiencies (tests/test_palette.py)
+UNIT_FILL_OPACITY = 0.7
 UNIT_EDGE_COLOR = "#666666"
 UNIT_EDGE_PX = 0.5
 UNIT_EDGE_OPACITY = 0.5
 # a unit's fill before its first update arrives
 PENDING_COLOR = "#dddddd"
-SELECTED_COLOR = "#ffd400"
+# dark outlines: 3:1 or more against every side's fill and the land (tests/test_palette.py)
+SELECTED_COLOR = "#4b0082"
 SELECTED_PX = 3
 HOVER_PX = 2.5
 # land that changed hands since the year before, and the border it had then
-CHANGED_COLOR = "#e07b00"
+CHANGED_COLOR = "#7a0019"
+# dashed, so that a change does not rest on colour alone
+CHANGED_DASH = "6 4"
 CHANGED_PX = 2.5
-GHOST_COLOR = "#5a5a5a"
+GHOST_COLOR = "#111111"
 GHOST_PX = 2.0
-GHOST_OPACITY = 0.8
+GHOST_OPACITY = 1.0
 GHOST_DASH = "2 6"
-HOVER_FILL_OPACITY = 0.7
+HOVER_FILL_OPACITY = 0.85
 PLACE_RADIUS_PX = 4
 PLACE_EDGE_COLOR = "#222222"
 PLACE_EDGE_PX = 1
 PLACE_FILL_COLOR = "#ffffff"
-PANES = (("water", 440), ("borders", 450), ("places", 460))
+# the neighbours under the territories (overlayPane, 400); the fade over them, under the water
+PANES = (("neighbours", 390), ("fade", 430), ("water", 440), ("borders", 450), ("places", 460))
+NEIGHBOUR_COLOR = "#e2ddd0"
+NEIGHBOUR_EDGE_COLOR = "#a39e90"
+# the online bases the layer control offers beside the offline map: a relief
+# without modern borders, and OpenStreetMap; both optional, both may fail
+ONLINE_TILES = (
+    ("Relief, no borders (online, Esri)", tiles.Esri.WorldShadedRelief),
+    ("OpenStreetMap (online)", tiles.OpenStreetMap.Mapnik),
+)
+LAYER_LABELS = {
+    "offline": "Atlas map (offline)",
+    "units": "Territories",
+    "lines": "Borders and treaty lines",
+    "places": "Places",
+    "today": "Today's borders",
+    "failed": "could not load; back to the offline map.",
+}
+TODAY_COLOR = "#000000"
+TODAY_PX = 1.5
+TODAY_DASH = "6 3 1 3"
 # a unit too small to see at the opening zoom is zoomed to when it is selected
 FOCUS_MAX_KM2 = 5000.0
 FOCUS_WIDTH_PX = 500
@@ -123,6 +149,7 @@ class _StaticUnits(MacroElement):
                     "pending": PENDING_COLOR,
                     "changedColor": CHANGED_COLOR,
                     "changedWeight": CHANGED_PX,
+                    "changedDash": CHANGED_DASH,
                 },
                 "ghost": {
                     "color": GHOST_COLOR,
@@ -140,6 +167,60 @@ class _StaticUnits(MacroElement):
                 "lines": {
                     kind: {"color": s.color, "weight": s.weight, "dash": s.dash}
                     for kind, s in line_styles.items()
+                },
+            },
+            sort_keys=True,
+        )
+
+
+class _Frame(MacroElement):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        atlasMap.addFrame({{ this._parent.get_name() }}, {{ this.settings }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.settings = json.dumps(
+            {
+                "url": url,
+                "land": LAND_COLOR,
+                "neighbour": {"fill": NEIGHBOUR_COLOR, "edge": NEIGHBOUR_EDGE_COLOR},
+            },
+            sort_keys=True,
+        )
+
+
+class _LayerControl(MacroElement):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        atlasMap.addLayerControl({{ this._parent.get_name() }}, {{ this.settings }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, online: Sequence[tuple[str, TileProvider]], url: str) -> None:
+        super().__init__()
+        self.settings = json.dumps(
+            {
+                "url": url,
+                "labels": {k: html_text(v) for k, v in LAYER_LABELS.items()},
+                "tiles": [
+                    {
+                        "name": html_text(name),
+                        "url": provider.build_url(),
+                        # the providers' own attributions, with their links
+                        "attribution": provider.html_attribution,
+                        "maxZoom": min(provider.get("max_zoom", MAX_ZOOM), MAX_ZOOM),
+                    }
+                    for name, provider in online
+                ],
+                "today": {
+                    "color": TODAY_COLOR,
+                    "weight": TODAY_PX,
+                    "dashArray": TODAY_DASH,
+                    "opacity": 0.9,
+                    "className": "line line-today",
                 },
             },
             sort_keys=True,
@@ -301,9 +382,13 @@ def base_map(
     for name, z in PANES:
         folium.map.CustomPane(name, z_index=z, pointer_events=False).add_to(m)
     m.add_child(_StaticBase(BASE_LAYERS, static_url))
+    m.add_child(_Frame(static_url))
     m.add_child(_StaticUnits(line_styles, static_url))
+    m.add_child(_LayerControl(ONLINE_TILES, static_url))
     change_rows = [
-        LegendRow("Outline: land that changed hands in the year", CHANGED_COLOR, line=True),
+        LegendRow(
+            "Outline: land that changed hands in the year", CHANGED_COLOR, True, CHANGED_DASH
+        ),
         LegendRow("The border of the year before, where it moved", GHOST_COLOR, True, GHOST_DASH),
     ]
     m.add_child(_Legend([*legend_rows, *change_rows], "Held by"))
@@ -345,6 +430,26 @@ def unit_focus(atlas: Atlas, unit_id: str | None) -> tuple[tuple[float, float], 
     if unit_id is None:
         return None
     return focus(atlas.unit(unit_id).geometry.bounds, atlas.areas[unit_id])
+
+
+def map_options(focus: tuple[tuple[float, float], int] | None) -> dict:
+    """The options of ``st_folium`` for the atlas map, focused on a unit or not.
+
+    The map returns only what a click needs: the clicked unit and the click
+    counter, so that panning and zooming do not rerun the page.
+
+    Examples
+    --------
+    >>> map_options(None)["center"], map_options(((45.0, 130.0), 8))["zoom"]
+    (None, 8)
+    """
+    return {
+        "height": HEIGHT,
+        "use_container_width": True,
+        "returned_objects": ["last_active_drawing", "last_object_clicked_count"],
+        "center": focus[0] if focus else None,
+        "zoom": focus[1] if focus else None,
+    }
 
 
 def year_layer(update: MapUpdate) -> folium.FeatureGroup:

@@ -8,17 +8,18 @@ panels can be tested without Streamlit, and no data reaches the page raw.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from geo.areas import Comparison, figures_for
-from geo.atlas import Atlas, UnitContext, unit_context
+from geo.atlas import Atlas, UnitContext, local_name, unit_context
 from geo.changes import change_years, what_changed
+from geo.config import DEFAULT_LANG, LANGS
 from geo.corrections import Correction, corrections_in, marked_spans
 from geo.events import Event, events_in
 from geo.passages import breadcrumb, passage_at, sections_about
-from geo.periods import state_at, year_date
+from geo.periods import Period, state_at, year_date
 from geo.text import km2, md_escape, span_label, with_unit
 
 
@@ -133,9 +134,16 @@ def passage_panel(atlas: Atlas, year: int) -> PassagePanel:
 
 
 def context_panel(
-    atlas: Atlas, figures: Iterable[Comparison], unit_id: str, year: int
+    atlas: Atlas,
+    figures: Iterable[Comparison],
+    unit_id: str,
+    year: int,
+    lang: str = DEFAULT_LANG,
 ) -> ContextPanel:
     """Names, holder, area, published figures, history, events and passages of one unit.
+
+    The heading is the unit's name in ``lang``, followed by its names in the
+    other two languages; holders and groups are named in ``lang``.
 
     Examples
     --------
@@ -143,8 +151,11 @@ def context_panel(
     >>> panel = context_panel(load_atlas(), (), "primorye", 1861)
     >>> panel.holding
     '**In 1861:** held by **Russian Empire**; no rival claim.'
+    >>> context_panel(load_atlas(), (), "primorye", 1861, "zh").holding
+    '**In 1861:** held by **俄罗斯帝国**; no rival claim.'
     """
-    ctx = unit_context(atlas, unit_id, year)
+    ctx = unit_context(atlas, unit_id, year, lang)
+    names = {"en": ctx.name_en, "ru": ctx.name_ru, "zh": ctx.name_zh}
     claim = f"also claimed by {', '.join(ctx.claimants)}" if ctx.claimants else "no rival claim"
     if ctx.sovereign:
         held = (
@@ -157,8 +168,12 @@ def context_panel(
     if ctx.groups:
         facts += f" · **Part of:** {md_escape(', '.join(ctx.groups))}"
     return ContextPanel(
-        heading=md_escape(ctx.name_en),
-        names=f"Russian: {md_escape(ctx.name_ru)} · Chinese: {md_escape(ctx.name_zh)}",
+        heading=md_escape(names[lang]),
+        names=" · ".join(
+            f"{_LANGUAGE_NAMES[other]}: {md_escape(names[other])}"
+            for other in LANGS
+            if other != lang
+        ),
         holding=f"**In {year}:** {held}; {md_escape(claim)}.",
         facts=facts,
         note=md_escape(ctx.note),
@@ -198,6 +213,8 @@ def _fact_check(notes: Sequence[Correction]) -> str:
     )
 
 
+# the languages as the panel names them: the interface is in English
+_LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "zh": "Chinese"}
 ARTICLE_SILENT = (
     "The 2007 article does not narrate this territory: the history above follows the "
     "sources named in the data for each period."
@@ -205,10 +222,11 @@ ARTICLE_SILENT = (
 _SUPERSCRIPT = ("", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹")
 
 
-def change_caption(atlas: Atlas, year: int) -> str:
+def change_caption(atlas: Atlas, year: int, lang: str = DEFAULT_LANG) -> str:
     r"""What changed in the year, as escaped Markdown: event, date, land, holders and area.
 
-    Empty in a year without a change of holder or sovereign.
+    Empty in a year without a change of holder or sovereign. Land and holders
+    are named in ``lang``.
 
     Examples
     --------
@@ -218,9 +236,9 @@ def change_caption(atlas: Atlas, year: int) -> str:
     """
     rows = []
     for c in what_changed(atlas, year):
-        land = " and ".join(atlas.unit(u).name_en for u in c.units)
-        before = ", ".join(atlas.holders[h].name_en for h in c.from_holders)
-        to = atlas.holders[c.to_holder].name_en
+        land = " and ".join(local_name(atlas.unit(u), lang) for u in c.units)
+        before = ", ".join(local_name(atlas.holders[h], lang) for h in c.from_holders)
+        to = local_name(atlas.holders[c.to_holder], lang)
         who = "control:" if c.kind == "control" else "sovereignty by treaty:"
         rows.append(
             f"{md_escape(c.event)}, {_day(c.on, '%-d %b %Y')}: {md_escape(land)} "
@@ -293,12 +311,14 @@ def _history(ctx: UnitContext, year: int) -> str:
     return "\n".join(["**History of control**", "", *rows])
 
 
-def text_version(atlas: Atlas, year: int, view: str = "control") -> str:
+def text_version(atlas: Atlas, year: int, view: str = "control", lang: str = DEFAULT_LANG) -> str:
     """The map of a year in words, for screen readers and for when the map cannot load.
 
-    It says who held (or, in the sovereign view, who was sovereign over) each
-    region, what was disputed or held under another's sovereignty, and what
-    changed last. Escaped Markdown.
+    It follows the view the map colours: who held each region (``control``),
+    who was its sovereign by treaty (``sovereign``), or which regions a side
+    held or claimed (``china``, ``russia``, as sides of the data). Then what
+    was held under another's sovereignty, what was disputed, and what changed
+    last. Regions and holders are named in ``lang``. Escaped Markdown.
 
     Examples
     --------
@@ -306,28 +326,31 @@ def text_version(atlas: Atlas, year: int, view: str = "control") -> str:
     >>> text = text_version(load_atlas(), 1860)
     >>> text.startswith("**The map in words.**")
     True
+    >>> "Claimed or held by China" in text_version(load_atlas(), 1860, "china")
+    True
     """
     on = year_date(year)
     state = state_at(atlas.unit_ids, atlas.periods, on)
-    by_holder: dict[str, list[str]] = {}
+
+    def holder(holder_id: str) -> str:
+        return local_name(atlas.holders[holder_id], lang)
+
+    groups: dict[str, list[str]] = {}
     divided, disputed = [], []
     for uid in atlas.unit_ids:
         period = state[uid]
-        who = period.sovereign_holder if view == "sovereign" else period.holder
-        name = atlas.unit(uid).name_en
-        by_holder.setdefault(who, []).append(name)
+        name = local_name(atlas.unit(uid), lang)
+        groups.setdefault(_text_group(atlas, period, view, holder), []).append(name)
         if period.divided:
             divided.append(
-                f"{name} (held by {atlas.holders[period.holder].name_en}, "
-                f"sovereign {atlas.holders[period.sovereign_holder].name_en}, {period.status})"
+                f"{name} (held by {holder(period.holder)}, "
+                f"sovereign {holder(period.sovereign_holder)}, {period.status})"
             )
         if period.claimants:
-            claim = ", ".join(atlas.holders[c].name_en for c in period.claimants)
-            disputed.append(f"{name} (claimed by {claim})")
-    verb = "Sovereign by treaty" if view == "sovereign" else "Held by"
+            disputed.append(f"{name} (claimed by {', '.join(map(holder, period.claimants))})")
     rows = [
-        f"{verb} {atlas.holders[h].name_en}: {', '.join(units)}."
-        for h, units in sorted(by_holder.items(), key=lambda kv: -len(kv[1]))
+        f"{group}: {', '.join(units)}."
+        for group, units in sorted(groups.items(), key=lambda kv: -len(kv[1]))
     ]
     if divided:
         rows.append(f"Under another's sovereignty: {'; '.join(divided)}.")
@@ -337,13 +360,26 @@ def text_version(atlas: Atlas, year: int, view: str = "control") -> str:
     for changed_in in reversed([y for y in change_years(atlas) if y <= year]):
         if changes := what_changed(atlas, changed_in):
             c = changes[-1]
-            land = " and ".join(atlas.unit(u).name_en for u in c.units)
+            land = " and ".join(local_name(atlas.unit(u), lang) for u in c.units)
             rows.append(
                 f"Last change: {c.event}, {_day(c.on, '%-d %b %Y')} "
-                f"({land}, to {atlas.holders[c.to_holder].name_en})."
+                f"({land}, to {holder(c.to_holder)})."
             )
             break
     # no year in the text: an unchanged situation gives the same text, which
     # Streamlit then sends as a reference to the copy the browser already has
     title = "**The map in words.**"
     return "\n".join([title, "", *(f"- {md_escape(row)}" for row in rows)])
+
+
+def _text_group(atlas: Atlas, period: Period, view: str, holder: Callable[[str], str]) -> str:
+    # the line of the text version a unit is listed on, in the chosen view
+    if view == "sovereign":
+        return f"Sovereign by treaty {holder(period.sovereign_holder)}"
+    if view in atlas.sides:
+        involved = {period.holder, period.sovereign_holder, *period.claimants}
+        side = atlas.sides[view].name_en
+        if any(atlas.holders[h].side == view for h in involved):
+            return f"Claimed or held by {side}"
+        return f"Neither held nor claimed by {side}; held by {holder(period.holder)}"
+    return f"Held by {holder(period.holder)}"

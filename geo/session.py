@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
 from geo.changes import next_change_year, previous_change_year
+from geo.config import DEFAULT_LANG, LANGS
 from geo.mapdata import DEFAULT_VIEW, VIEWS
 from geo.params import parse_choice, parse_unit, parse_year
 
@@ -29,7 +30,10 @@ class SessionKeys:
     first_view: str = "first_view"
     last_click: str = "last_click"
     download: str = "download"
+    cite: str = "cite"
+    strip: str = "event_strip"
     view: str = "view"
+    lang: str = "lang"
     playing: str = "playing"
     play_due: str = "play_due"
     stop_at_changes: str = "stop_at_changes"
@@ -46,10 +50,19 @@ INTRO = (
 # the map is the default page and lives at "/"
 PAGES = (
     ("pages/map.py", "Map", ""),
+    ("pages/timeline.py", "Timeline", "timeline"),
+    ("pages/compare.py", "Compare", "compare"),
+    ("pages/article.py", "Article", "article"),
+    ("pages/tour.py", "Tour", "tour"),
+    ("pages/quiz.py", "Quiz", "quiz"),
+    ("pages/print.py", "Print", "print"),
     ("pages/areas.py", "Areas", "areas"),
     ("pages/data.py", "Data and sources", "data"),
 )
 MAP_PAGE = PAGES[0][0]
+YEAR_HELP = "Shown as it stood on 31 December."
+TERRITORY_CHOICE = "Territory"
+NO_TERRITORY = "None"
 # the map page's two buttons that step through the changes
 CHANGE_BUTTONS = (
     ("◀ Previous change", KEYS.previous_change, False),
@@ -59,12 +72,13 @@ CHANGE_BUTTONS = (
 
 @dataclass(frozen=True)
 class FirstView:
-    """The year, territory and view a shared link opens on, with a notice for each bad value."""
+    """The year, territory, view and language a shared link opens on, with a notice for each bad value."""  # noqa: E501
 
     year: int
     selected: str | None
     notices: tuple[str, ...]
     view: str = DEFAULT_VIEW
+    lang: str = DEFAULT_LANG
 
 
 @dataclass(frozen=True)
@@ -78,18 +92,19 @@ class Click:
 def first_view(
     params: Mapping[str, str], first: int, last: int, unit_ids: Collection[str]
 ) -> FirstView:
-    """The first view of a session, from the link's ``year`` and ``unit`` parameters.
+    """The first view of a session, from the link's ``year``, ``unit``, ``view`` and ``lang``.
 
     Examples
     --------
     >>> first_view({"year": "3000", "unit": "tuva"}, 1640, 2026, {"tuva"})
-    FirstView(year=2026, selected='tuva', notices=('The atlas ends in 2026; showing 2026 instead of 3000.',), view='control')
+    FirstView(year=2026, selected='tuva', notices=('The atlas ends in 2026; showing 2026 instead of 3000.',), view='control', lang='en')
     """  # noqa: E501
     year = parse_year(params.get("year"), first, last, DEFAULT_YEAR)
     unit = parse_unit(params.get("unit"), unit_ids)
     view = parse_choice(params.get("view"), VIEWS, DEFAULT_VIEW, "view")
-    notices = tuple(n for n in (year.notice, unit.notice, view.notice) if n)
-    return FirstView(int(year.value), unit.value, notices, str(view.value))
+    lang = parse_choice(params.get("lang"), LANGS, DEFAULT_LANG, "language")
+    notices = tuple(n for n in (year.notice, unit.notice, view.notice, lang.notice) if n)
+    return FirstView(int(year.value), unit.value, notices, str(view.value), str(lang.value))
 
 
 def open_link(
@@ -99,7 +114,7 @@ def open_link(
     last: int,
     unit_ids: Collection[str],
 ) -> None:
-    """Set the session's first year, territory and view from a shared link, once.
+    """Set the session's first year, territory, view and language from a shared link, once.
 
     Later runs leave the state alone: the link is read when the session opens.
 
@@ -107,13 +122,14 @@ def open_link(
     --------
     >>> state = {}
     >>> open_link(state, {"year": "1903", "view": "sovereign"}, 1640, 2026, {"tuva"})
-    >>> state["year"], state["selected"], state["view"], state["first_view"].notices
-    (1903, None, 'sovereign', ())
+    >>> state["year"], state["selected"], state["view"], state["lang"]
+    (1903, None, 'sovereign', 'en')
     """
     if KEYS.year in state:
         return
     view = first_view(params, first, last, unit_ids)
     state[KEYS.year], state[KEYS.selected], state[KEYS.view] = view.year, view.selected, view.view
+    state[KEYS.lang] = view.lang
     state[KEYS.first_view] = view
 
 
@@ -169,9 +185,15 @@ def apply_click(state: MutableMapping, unit_ids: Collection[str]) -> None:
 
 
 def write_link(
-    params: MutableMapping, year: int, selected: str | None, view: str = DEFAULT_VIEW
+    params: MutableMapping,
+    year: int,
+    selected: str | None,
+    view: str = DEFAULT_VIEW,
+    lang: str = DEFAULT_LANG,
 ) -> None:
     """Write the view into the link's parameters, so that it can be shared.
+
+    The view and the language are left out while they are the defaults.
 
     Examples
     --------
@@ -181,15 +203,36 @@ def write_link(
     {'year': '1900'}
     """
     params["year"] = str(year)
-    for name, value in (("unit", selected), ("view", None if view == DEFAULT_VIEW else view)):
+    for name, value in (
+        ("unit", selected),
+        ("view", None if view == DEFAULT_VIEW else view),
+        ("lang", None if lang == DEFAULT_LANG else lang),
+    ):
         if value:
             params[name] = value
         elif name in params:
             del params[name]
 
 
-def map_link(year: int, unit: str | None = None, view: str = DEFAULT_VIEW) -> dict[str, str]:
-    """The query parameters that open the map page on a year (and a territory, and a view).
+def download(year: int) -> dict[str, str]:
+    """The label, file name and type of the map page's download of a year.
+
+    Examples
+    --------
+    >>> download(1860)["file_name"]
+    'sino-russian-border-1860.geojson'
+    """
+    return {
+        "label": f"Download {year} as GeoJSON, with its citation",
+        "file_name": f"sino-russian-border-{year}.geojson",
+        "mime": "application/geo+json",
+    }
+
+
+def map_link(
+    year: int, unit: str | None = None, view: str = DEFAULT_VIEW, lang: str = DEFAULT_LANG
+) -> dict[str, str]:
+    """The query parameters that open the map page on a year (and a territory, view, language).
 
     Every page's "Open on the map" passes these to ``st.page_link(MAP_PAGE, ...)``.
 
@@ -199,7 +242,7 @@ def map_link(year: int, unit: str | None = None, view: str = DEFAULT_VIEW) -> di
     {'year': '1860', 'unit': 'primorye'}
     """
     params: dict[str, str] = {}
-    write_link(params, year, unit, view)
+    write_link(params, year, unit, view, lang)
     return params
 
 
@@ -266,3 +309,31 @@ def advance_play(state: MutableMapping, change_years: Sequence[int], last: int, 
     if year >= last or (state.get(KEYS.stop_at_changes) and year in change_years):
         state[KEYS.playing] = False
     return True
+
+
+def play_interval(state: Mapping) -> float | None:
+    """How often the Play fragment ticks: four times a step while playing, else never.
+
+    Examples
+    --------
+    >>> play_interval({"playing": True}) == PLAY_SECONDS / 4, play_interval({})
+    (True, None)
+    """
+    return PLAY_SECONDS / 4 if state.get(KEYS.playing) else None
+
+
+def jump_to_event(state: MutableMapping, first: int, last: int) -> None:
+    """Move the year to the event clicked on the event strip, as the strip's callback.
+
+    Examples
+    --------
+    >>> state = {"year": 1700, "event_strip": {"selection": {"event": [{"year": 1860}]}}}
+    >>> jump_to_event(state, 1640, 2026)
+    >>> state["year"]
+    1860
+    """
+    chosen = ((state.get(KEYS.strip) or {}).get("selection") or {}).get("event") or ()
+    for point in chosen:
+        if isinstance(point.get("year"), int | float):
+            state[KEYS.year] = min(max(int(point["year"]), first), last)
+            return

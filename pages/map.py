@@ -9,100 +9,88 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import loaders, session
-from geo.atlas import last_year, legend_rows, situation_json
+from geo.atlas import last_year, legend_rows, local_name
 from geo.changes import change_years
-from geo.config import FIRST_YEAR
+from geo.cite import FORMATS, cited_situation
+from geo.config import FIRST_YEAR, LANGS
 from geo.mapdata import VIEW_LABELS, VIEWS, map_update
-from geo.mapview import HEIGHT, base_map, unit_focus, year_layer
+from geo.mapview import base_map, map_options, unit_focus, year_layer
 from geo.panels import change_caption, context_panel, passage_panel, text_version
 from geo.session import KEYS
 from geo.text import md_escape
 
 atlas, figures = loaders.atlas_or_stop()
-
 state = st.session_state
 SHOW = {"markdown": st.markdown, "caption": st.caption, "info": st.info, "warning": st.warning}
 SHOW["fact_check"] = lambda text: st.container(border=True, key="fact_check").markdown(text)
+
+
+@st.dialog("Cite this view", width="large")
+def _cite(citation: object) -> None:
+    for tab, (_, field, language) in zip(st.tabs([f[0] for f in FORMATS]), FORMATS, strict=True):
+        tab.code(getattr(citation, field), language=language, wrap_lines=True)
+
+
 session.open_link(state, st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
 session.apply_click(state, atlas.unit_ids)  # before the selection widget is drawn
-
 st.title("Sino-Russian Border Atlas")
 st.caption(session.INTRO)
 notices = st.container()  # filled once the slider and the selection are known
-
-back, slider, ahead = st.columns([2, 11, 2], vertical_alignment="bottom")
-for where, (label, key, forward) in zip((back, ahead), session.CHANGE_BUTTONS, strict=True):
-    args = (state, change_years(atlas), forward)
-    where.button(label, key=key, on_click=session.step_to_change, args=args)
-year = slider.slider(
-    "Year", FIRST_YEAR, last_year(), key=KEYS.year, help="Shown as it stood on 31 December."
-)
-play, stop, views = st.columns([1, 2, 6], vertical_alignment="center")
-play.toggle("Play", key=KEYS.playing, help="Step a year on every second or so.")
-stop.checkbox("Stop at changes", key=KEYS.stop_at_changes)
-view = views.segmented_control(
-    "Colour the map by", list(VIEWS), key=KEYS.view, format_func=VIEW_LABELS.get, required=True
-)
-
-
+# on a phone the columns stack: the map first, then its controls, then the passage
+col_map, col_text = st.columns([2, 1], gap="medium")
+map_slot = col_map.container(key="map_slot")
+with col_map.container(key="controls"):
+    year = st.slider("Year", FIRST_YEAR, last_year(), key=KEYS.year, help=session.YEAR_HELP)
+    jump = partial(session.jump_to_event, state, FIRST_YEAR, last_year())
+    st.vega_lite_chart(loaders.event_strip(last_year()), key=KEYS.strip, on_select=jump)
+    with st.container(horizontal=True, key="time_controls"):
+        for label, key, forward in session.CHANGE_BUTTONS:
+            args = (state, change_years(atlas), forward)
+            st.button(label, key=key, on_click=session.step_to_change, args=args)
+        st.toggle("Play", key=KEYS.playing, help="Step a year on every second or so.")
+        st.checkbox("Stop at changes", key=KEYS.stop_at_changes)
+    with st.container(horizontal=True, key="view_controls"):
+        # wrapped, so that the four views fit across a phone
+        switch = partial(st.segmented_control, required=True, wrap=True)
+        view = switch("Colour the map by", VIEWS, key=KEYS.view, format_func=VIEW_LABELS.get)
+        lang = switch("Names", LANGS, key=KEYS.lang, format_func=LANGS.get)
 # a tick of Play reruns the page only when the year moved on
-st.fragment(run_every=session.PLAY_SECONDS / 4 if state.get(KEYS.playing) else None)(
-    lambda: (
-        session.advance_play(state, change_years(atlas), last_year(), time.monotonic())
-        and st.rerun()
-    )
-)()
+tick = partial(session.advance_play, state, change_years(atlas), last_year())
+st.fragment(run_every=session.play_interval(state))(lambda: tick(time.monotonic()) and st.rerun())()
 selected = state.get(KEYS.selected)
-session.write_link(st.query_params, year, selected, view)
+session.write_link(st.query_params, year, selected, view, lang)
 for notice in session.standing_notices(state[KEYS.first_view], year, selected):
     notices.warning(md_escape(notice, links=False))
-
-col_map, col_text = st.columns([2, 1], gap="medium")
 # the passage is written before the map: Streamlit sends elements as the script reaches them
 with col_text, st.container(key="passage"):
-    st.container(key="change").markdown(change_caption(atlas, year))
+    st.container(key="change").markdown(change_caption(atlas, year, lang))
     passage = passage_panel(atlas, year)
     st.caption(passage.trail)
     st.subheader(passage.heading, anchor=False)
     for style, text in passage.blocks():
         SHOW[style](text)
-
+with map_slot:
+    update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
+    base = base_map(legend_rows(atlas), atlas.certainties)
+    options = map_options(unit_focus(atlas, selected))
+    st_folium(base, key=KEYS.map, feature_group_to_add=update, **options)
 with col_map:
-    focus = unit_focus(atlas, selected)
-    st_folium(
-        base_map(legend_rows(atlas), atlas.certainties),
-        key=KEYS.map,
-        feature_group_to_add=year_layer(
-            map_update(atlas, loaders.map_atoms(), year, selected, view)
-        ),
-        height=HEIGHT,
-        use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked_count"],
-        center=focus[0] if focus else None,
-        zoom=focus[1] if focus else None,
-    )
-    st.selectbox(
-        "Territory",
-        [None, *atlas.unit_ids],
-        key=KEYS.selected,
-        placeholder="Click the map or choose a territory",
-        format_func=lambda uid: "None" if uid is None else atlas.unit(uid).name_en,
-    )
-    st.container(key="text_version").markdown(text_version(atlas, year, view))
-    # made on click only, so a step of the slider costs nothing here
-    st.download_button(
-        f"Download {year} as GeoJSON",
-        data=partial(situation_json, atlas, year),
-        file_name=f"sino-russian-border-{year}.geojson",
-        mime="application/geo+json",
-        key=KEYS.download,
-    )
+    name = {None: session.NO_TERRITORY, **{u.id: local_name(u, lang) for u in atlas.units}}
+    st.selectbox(session.TERRITORY_CHOICE, list(name), key=KEYS.selected, format_func=name.get)
+    st.container(key="text_version").markdown(text_version(atlas, year, view, lang))
+    citation = loaders.citation(year, view, lang)
+    with st.container(horizontal=True, key="cite_controls"):
+        # made on click only, so a step of the slider costs nothing here
+        data = partial(cited_situation, atlas, citation)
+        st.download_button(**session.download(year), data=data, key=KEYS.download)
+        if st.button("Cite this view", key=KEYS.cite):
+            _cite(citation)
 
 with st.container(key="context"):
     if not selected:
         st.caption("Click a territory on the map to see its names, holders and history.")
     else:
-        ctx = context_panel(atlas, figures, selected, year)
+        ctx = context_panel(atlas, figures, selected, year, lang)
         st.subheader(ctx.heading, anchor=False)
         for style, text in ctx.blocks():
             SHOW[style](text)

@@ -208,3 +208,35 @@ def test_each_view_colours_what_it_says(atlas, atoms, view, unit, year, side, ha
     from geo.mapdata import VIEWS
 
     assert update.title == VIEWS[view]
+
+
+def test_names_follow_the_language_and_the_era(atlas):
+    atoms = ()
+    zh = map_update(atlas, atoms, 1859, lang="zh")
+    ru = map_update(atlas, atoms, 1950, lang="ru")
+    assert zh.places["vladivostok"] == "海参崴"
+    assert map_update(atlas, atoms, 1859).places["vladivostok"] == "Haishenwai"
+    assert ru.places["vladivostok"] == "Владивосток"
+    assert zh.units["manchuria"].holder == "清朝"
+    assert ru.to_json()["lang"] == "ru"
+
+
+def test_the_static_units_carry_every_name(atlas):
+    from geo.mapdata import unit_geometry
+
+    props = {f["id"]: f["properties"] for f in unit_geometry(atlas)["features"]}
+    unit = atlas.unit("primorye")
+    assert (props["primorye"]["name_ru"], props["primorye"]["name_zh"]) == (
+        unit.name_ru,
+        unit.name_zh,
+    )
+
+
+def test_todays_borders_are_the_borders_drawn_in_the_last_year(atlas):
+    from geo.mapdata import border_geometry, line_atoms
+
+    atoms = line_atoms(atlas.edges, atlas.treaty_lines)
+    today = border_geometry(atlas, atoms, 2009)
+    drawn = map_update(atlas, atoms, 2009).lines
+    assert {f["id"] for f in today["features"]} == set(drawn)
+    assert {f["id"] for f in border_geometry(atlas, atoms, 1700)["features"]} != set(drawn)

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 from geo.atlas import LegendRow
 from geo.mapdata import MapUpdate, UnitStyle
-from geo.mapview import base_map, legend_html, year_layer
+from geo.mapview import ONLINE_TILES, SELECTED_COLOR, base_map, legend_html, year_layer
 from geo.treaties import Certainty
 
 EVIL = "<script>alert(1)</script>"
@@ -105,7 +105,14 @@ def test_rendered_base_map_has_no_cdn_script_or_stylesheet(base):
         assert url.startswith("/app/static/"), url
     lowered = page.lower()
     assert "cdn" not in lowered
-    assert "https://" not in lowered and "http://" not in lowered
+    # the only web addresses are the optional online bases' tiles and attribution links,
+    # which load only when a reader chooses one
+    online = set()
+    for _, provider in ONLINE_TILES:
+        online.add(provider.build_url().lower())
+        online |= {u.lower() for u in re.findall(r'href="([^"]+)"', provider.html_attribution)}
+    found = set(re.findall(r'https?://[^"\\ ]+', page.lower().replace('\\"', '"')))
+    assert found <= online, found - online
 
 
 def test_base_map_fetches_base_layers_from_the_static_server(base):
@@ -141,7 +148,7 @@ def test_base_map_loads_the_units_borders_and_places_once_with_their_styles(base
     settings = _call(page, "addUnits")
     assert settings["url"] == "/app/static"
     assert settings["lines"]["de_facto"] == {"color": "#444444", "weight": 2.0, "dash": "8 4 2 4"}
-    assert settings["unit"]["selectedColor"] == "#ffd400"
+    assert settings["unit"]["selectedColor"] == SELECTED_COLOR
     for name in ("units", "lines", "places"):
         assert f'"/atlas/{name}.geojson"' in WEB_JS
 
@@ -197,7 +204,14 @@ def test_year_layer_prunes_old_feature_groups(layer_page):
 
 def test_an_empty_update_still_prunes():
     page = _render(year_layer(MapUpdate({}, {}, {})))
-    expected = {"units": {}, "lines": {}, "places": {}, "ghosts": [], "title": "Held by"}
+    expected = {
+        "units": {},
+        "lines": {},
+        "places": {},
+        "ghosts": [],
+        "title": "Held by",
+        "lang": "en",
+    }
     assert _call(page, "update") == expected
     assert "atlasMap.pruneFeatureGroups(" in page
 

@@ -162,3 +162,28 @@ def test_the_context_panel_says_when_the_article_does_not_narrate_a_territory(at
     panel = context_panel(atlas, (), unit, 1900)
     assert (panel.article_note == ARTICLE_SILENT) is silent
     assert (("caption", ARTICLE_SILENT) in panel.blocks()) is silent
+
+
+def test_the_context_panel_follows_the_language(atlas):
+    panel = context_panel(atlas, (), "primorye", 1861, "ru")
+    unit = atlas.unit("primorye")
+    assert unescape(panel.heading) == unit.name_ru
+    assert unit.name_en in unescape(panel.names) and unit.name_zh in unescape(panel.names)
+    assert "Российская империя" in unescape(panel.holding)
+
+
+def test_the_text_version_follows_the_language_and_the_view(atlas):
+    from geo.panels import text_version
+
+    zh = unescape(text_version(atlas, 1903, "control", "zh"))
+    assert "清朝" in zh and atlas.unit("primorye").name_zh in zh
+    china = unescape(text_version(atlas, 1903, "china"))
+    russia = unescape(text_version(atlas, 1903, "russia"))
+    assert "Claimed or held by China" in china and "Claimed or held by Russia" in russia
+    assert china != russia
+
+
+def test_the_change_caption_follows_the_language(atlas):
+    from geo.panels import change_caption
+
+    assert "俄罗斯帝国" in unescape(change_caption(atlas, 1860, "zh"))

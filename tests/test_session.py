@@ -99,3 +99,24 @@ def test_play_moves_the_year_on_when_due_and_stops_at_the_end_or_a_change():
     state[KEYS.playing] = False
     assert advance_play(state, [1858], 1860, now=PLAY_SECONDS * 9) is False
     assert KEYS.play_due not in state
+
+
+def test_a_link_sets_the_language_and_a_bad_one_gives_a_notice():
+    from geo.session import first_view
+
+    assert first_view({"lang": "zh"}, 1640, 2026, set()).lang == "zh"
+    bad = first_view({"lang": "<b>x</b>"}, 1640, 2026, set())
+    assert bad.lang == "en"
+    assert bad.notices and "<b>x</b>" in bad.notices[0]
+
+
+def test_the_link_carries_the_language_unless_it_is_english():
+    from geo.session import map_link
+
+    assert map_link(1860, "primorye", "china", "ru") == {
+        "year": "1860",
+        "unit": "primorye",
+        "view": "china",
+        "lang": "ru",
+    }
+    assert "lang" not in map_link(1860)

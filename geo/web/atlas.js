@@ -22,6 +22,7 @@
   // costs no click handlers.
   function addBaseLayers(map, settings) {
     map.getContainer().style.background = settings.sea;
+    state.sea = settings.sea;
     settings.layers.forEach(function (name) {
       fetch(settings.url + "/base/" + name + ".geojson")
         .then(function (r) { return r.json(); })
@@ -30,7 +31,10 @@
             var layer = L.geoJSON(data, {
               pane: s.pane, interactive: false,
               style: function () { return s.style; }
-            }).addTo(map);
+            });
+            state.baseLayers.push(layer);
+            // an online base chosen before the geography arrived keeps the map to itself
+            if (state.offline) { layer.addTo(map); }
             if (s.widths) {
               // rivers widen as the map zooms in, so that a border drawn on a
               // river still shows the river on both sides
@@ -84,8 +88,14 @@
 
   var state = {
     map: null, settings: null, units: {}, current: {}, atoms: {}, lines: null,
-    places: {}, placeLayer: null, clauses: {}
+    places: {}, placeLayer: null, clauses: {}, lang: "en",
+    unitLayer: null, baseLayers: [], offline: true, sea: null, neighbourLabels: []
   };
+
+  // a unit's name in the language of the last update (English is "name")
+  function unitName(f) {
+    return f.properties[state.lang === "en" ? "name" : "name_" + state.lang] || f.properties.name;
+  }
 
   // Land controlled by one side whose sovereign is another is filled with the
   // controller's colour, striped with the sovereign's: one SVG pattern per pair.
@@ -122,14 +132,15 @@
       fillOpacity: u.fillOpacity,
       color: s[3] ? u.selectedColor : (s[7] ? u.changedColor : u.edge),
       opacity: s[3] || s[7] ? 1 : u.opacity,
-      weight: s[3] ? u.selectedWeight : (s[7] ? u.changedWeight : u.weight)
+      weight: s[3] ? u.selectedWeight : (s[7] ? u.changedWeight : u.weight),
+      dashArray: !s[3] && s[7] ? u.changedDash : null
     };
   }
 
   function addUnits(map, settings) {
     state.map = map;
     state.settings = settings;
-    L.geoJSON(fetchJSON(settings.url + "/atlas/units.geojson"), {
+    state.unitLayer = L.geoJSON(fetchJSON(settings.url + "/atlas/units.geojson"), {
       style: function (f) {
         var style = unitStyle(null);
         style.className = "territory territory-" + f.properties.id;
@@ -140,13 +151,12 @@
         state.units[id] = layer;
         // the name and the holder come escaped for HTML from geo/mapdata.py
         layer.bindTooltip(function () {
-          var s = state.current[id];
-          if (!s) { return "<b>" + f.properties.name + "</b>"; }
+          var s = state.current[id], name = "<b>" + unitName(f) + "</b>";
+          if (!s) { return name; }
           if (s[6]) {
-            return "<b>" + f.properties.name + "</b><br>Controlled by: " + s[2] +
-              " (" + s[5] + ")<br>Sovereign: " + s[6];
+            return name + "<br>Controlled by: " + s[2] + " (" + s[5] + ")<br>Sovereign: " + s[6];
           }
-          return "<b>" + f.properties.name + "</b><br>Held by: " + s[2];
+          return name + "<br>Held by: " + s[2];
         }, {sticky: true});
         layer.on("mouseover", function () { layer.setStyle(settings.hover); });
         layer.on("mouseout", function () { layer.setStyle(unitStyle(state.current[id])); });
@@ -165,7 +175,11 @@
 
   // restyle the units and redraw the year's border pieces, by id
   function update(data) {
-    var units = data.units, selected = null;
+    var units = data.units, selected = null, lang = data.lang || "en";
+    if (lang !== state.lang) {
+      state.lang = lang;
+      state.neighbourLabels.forEach(function (lf) { lf[0].setContent(neighbourName(lf[1])); });
+    }
     // the legend's title says what the units are coloured by (escaped by geo/mapdata.py)
     var title = state.map.getContainer().querySelector(".atlas-legend-title");
     if (title && data.title) { title.innerHTML = data.title; }
@@ -223,7 +237,111 @@
     });
   }
 
+  // The frame: the neighbours beside the story in a neutral fill with their
+  // names, and a fade of the territories into the land along the region's
+  // straight edges (geo/frame.py makes both, with the names escaped)
+  var FADE_DIRECTIONS = {north: [0, 1, 0, 0], south: [0, 0, 0, 1], west: [1, 0, 0, 0], east: [0, 0, 1, 0]};
+
+  function neighbourName(f) {
+    return f.properties[state.lang === "en" ? "name" : "name_" + state.lang] || f.properties.name;
+  }
+
+  function addFrame(map, settings) {
+    var look = settings.neighbour;
+    fetch(settings.url + "/atlas/neighbours.geojson")
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        L.geoJSON(data, {
+          pane: "neighbours", interactive: false,
+          style: {fillColor: look.fill, fillOpacity: 1, color: look.edge, weight: 0.6, className: "neighbour"},
+          onEachFeature: function (f) {
+            var label = L.tooltip({
+              permanent: true, direction: "center", className: "atlas-neighbour-label", interactive: false
+            }).setLatLng([f.properties.label[1], f.properties.label[0]]).setContent(neighbourName(f));
+            label.addTo(map);
+            state.neighbourLabels.push([label, f]);
+          }
+        }).addTo(map);
+      });
+    fetch(settings.url + "/atlas/fade.geojson")
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var renderer = L.svg({pane: "fade", padding: 0.5});
+        L.geoJSON(data, {
+          renderer: renderer, interactive: false,
+          style: function (f) {
+            return {fillColor: "url(#atlas-fade-" + f.id + ")", fillOpacity: 1, stroke: false, className: "fade"};
+          }
+        }).addTo(map);
+        var svg = map.getPane("fade").querySelector("svg");
+        if (!svg) { return; }
+        var ns = "http://www.w3.org/2000/svg";
+        var defs = svg.insertBefore(document.createElementNS(ns, "defs"), svg.firstChild);
+        Object.keys(FADE_DIRECTIONS).forEach(function (edge) {
+          var d = FADE_DIRECTIONS[edge], g = document.createElementNS(ns, "linearGradient");
+          g.setAttribute("id", "atlas-fade-" + edge);
+          ["x1", "y1", "x2", "y2"].forEach(function (a, i) { g.setAttribute(a, String(d[i])); });
+          [["0", "0"], ["1", "1"]].forEach(function (so) {
+            var stop = document.createElementNS(ns, "stop");
+            stop.setAttribute("offset", so[0]);
+            stop.setAttribute("stop-color", settings.land);
+            stop.setAttribute("stop-opacity", so[1]);
+            g.appendChild(stop);
+          });
+          defs.appendChild(g);
+        });
+      });
+  }
+
+  // The offline geography, or an online tile layer in its place
+  function useOffline(map, on) {
+    state.offline = on;
+    map.getContainer().style.background = on ? state.sea : "";
+    state.baseLayers.forEach(function (layer) {
+      if (on) { layer.addTo(map); } else { map.removeLayer(layer); }
+    });
+  }
+
+  // The layer control: the offline atlas map or an online base (xyzservices'
+  // URLs and attributions, written by geo/mapview.py), and the atlas's own
+  // layers. An online base that cannot load gives way to the offline map.
+  function addLayerControl(map, settings) {
+    var offline = L.layerGroup(), bases = {}, overlays = {};
+    bases[settings.labels.offline] = offline.addTo(map);
+    settings.tiles.forEach(function (t) {
+      var tiles = L.tileLayer(t.url, {attribution: t.attribution, maxZoom: t.maxZoom});
+      var failed = false;
+      tiles.on("tileerror", function () {
+        if (failed) { return; }
+        failed = true;
+        map.removeLayer(tiles);
+        offline.addTo(map);
+        useOffline(map, true);
+        note.textContent = t.name + ": " + settings.labels.failed;
+      });
+      tiles.on("add", function () { failed = false; note.textContent = ""; });
+      bases[t.name] = tiles;
+    });
+    var today = L.geoJSON(null, {pane: "borders", interactive: false, style: settings.today});
+    var todayLoaded = false;
+    today.on("add", function () {
+      if (todayLoaded) { return; }
+      todayLoaded = true;
+      today.addData(fetchJSON(settings.url + "/atlas/today.geojson"));
+    });
+    overlays[settings.labels.units] = state.unitLayer;
+    overlays[settings.labels.lines] = state.lines;
+    overlays[settings.labels.places] = state.placeLayer;
+    overlays[settings.labels.today] = today;
+    var control = L.control.layers(bases, overlays, {position: "topleft", collapsed: true}).addTo(map);
+    var note = L.DomUtil.create("div", "atlas-layer-note", control.getContainer());
+    note.setAttribute("role", "status");
+    map.on("baselayerchange", function (e) { useOffline(map, e.layer === offline); });
+  }
+
   window.atlasMap = {
+    addFrame: addFrame,
+    addLayerControl: addLayerControl,
     addBaseLayers: addBaseLayers,
     addLegend: addLegend,
     addUnits: addUnits,
