@@ -403,7 +403,7 @@ def test_chinese_names_in_the_tooltips_and_the_context_panel(server: str, page_a
     expect(page).to_have_url(re.compile(r"[?&]lang=zh\b"))
     settled(page)
     frame.locator("path.territory-manchuria").hover(force=True)
-    tooltip = frame.locator(".leaflet-tooltip").first
+    tooltip = frame.locator(".leaflet-tooltip:not(.atlas-neighbour-label)").first
     expect(tooltip).to_contain_text(UNITS["manchuria"]["name_zh"])
     expect(tooltip).to_contain_text("清朝")
     frame.locator("path.territory-manchuria").click(force=True)
@@ -568,6 +568,7 @@ def test_clicking_an_event_mark_jumps_to_its_year(server: str, page_and_traffic)
     open_year(page, server, 1700)
     settled(page)
     chart = page.locator(".st-key-event_strip canvas, .st-key-event_strip svg.marks").first
+    chart.scroll_into_view_if_needed()
     expect(chart).to_be_visible()
     box = chart.bounding_box()
     tooltip = page.locator("#vg-tooltip-element")
