@@ -24,8 +24,10 @@ from geo.dataio import check_shape, read_json
 from geo.errors import DataError
 from geo.text import html_text
 
-# how far into the region the territories fade out, in degrees
+# how far into the region the territories fade out, in degrees, and how far past its edge
+# the fade stays opaque, so that an outline drawn along the edge is covered too
 FADE_DEG = 2.0
+FADE_OUTSET_DEG = 0.3
 EDGES = ("north", "south", "west", "east")
 # neighbour polygons smaller than this (square degrees) are slivers between units and coast
 _MIN_PART_DEG2 = 0.05
@@ -132,17 +134,18 @@ def fade_bands(
     >>> from shapely.geometry import box
     >>> bands = fade_bands(box(0, 0, 10, 10), (0, 0, 10, 5), width=1)
     >>> {edge: band.bounds for edge, band in bands.items()}["north"]
-    (0.0, 4.0, 10.0, 5.0)
+    (0.0, 4.0, 10.0, 5.3)
     >>> fade_bands(box(0, 0, 10, 4), (0, 0, 10, 5), width=1)["north"].is_empty  # touches only
     Traceback (most recent call last):
     KeyError: 'north'
     """
     west, south, east, north = region
+    out = FADE_OUTSET_DEG
     rects = {
-        "north": box(west, north - width, east, north),
-        "south": box(west, south, east, south + width),
-        "west": box(west, south, west + width, north),
-        "east": box(east - width, south, east, north),
+        "north": box(west - out, north - width, east + out, north + out),
+        "south": box(west - out, south - out, east + out, south + width),
+        "west": box(west - out, south - out, west + width, north + out),
+        "east": box(east - width, south - out, east + out, north + out),
     }
     out = {}
     for edge in EDGES:

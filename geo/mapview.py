@@ -27,6 +27,7 @@ from xyzservices import TileProvider
 
 from geo.atlas import Atlas, LegendRow
 from geo.config import MAP_BOUNDS, REGION
+from geo.frame import FADE_DEG, FADE_OUTSET_DEG
 from geo.mapdata import MapUpdate
 from geo.text import html_text
 from geo.treaties import Certainty
@@ -186,6 +187,7 @@ class _Frame(MacroElement):
             {
                 "url": url,
                 "land": LAND_COLOR,
+                "opaqueFrom": round(FADE_DEG / (FADE_DEG + FADE_OUTSET_DEG), 3),
                 "neighbour": {"fill": NEIGHBOUR_COLOR, "edge": NEIGHBOUR_EDGE_COLOR},
             },
             sort_keys=True,

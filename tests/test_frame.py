@@ -11,7 +11,13 @@ from shapely.geometry import box
 
 from geo.config import REGION
 from geo.errors import DataError
-from geo.frame import fade_bands, land_geometry, load_neighbours, neighbour_shapes
+from geo.frame import (
+    FADE_OUTSET_DEG,
+    fade_bands,
+    land_geometry,
+    load_neighbours,
+    neighbour_shapes,
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +56,11 @@ def test_the_neighbours_and_the_territories_fill_the_regions_land(atlas, land, s
 def test_the_fade_runs_along_each_edge_inside_the_region_and_on_land(land):
     bands = fade_bands(land, REGION)
     assert set(bands) == {"north", "south", "west", "east"}
-    region = box(*REGION)
+    # a little past the edge too, so that an outline along it is covered
+    region = box(*REGION).buffer(FADE_OUTSET_DEG, join_style="mitre")
     for edge, band in bands.items():
         assert band.within(region.buffer(1e-9)), edge
+        assert band.intersection(box(*REGION)).area > 0.5 * band.area, edge
         assert band.difference(land).area < 1e-6, edge
         assert {g.geom_type for g in shapely.get_parts(band)} == {"Polygon"}, edge
 

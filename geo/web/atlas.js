@@ -281,7 +281,8 @@
           var d = FADE_DIRECTIONS[edge], g = document.createElementNS(ns, "linearGradient");
           g.setAttribute("id", "atlas-fade-" + edge);
           ["x1", "y1", "x2", "y2"].forEach(function (a, i) { g.setAttribute(a, String(d[i])); });
-          [["0", "0"], ["1", "1"]].forEach(function (so) {
+          // opaque from the region's edge outwards (settings.opaqueFrom of the band's depth)
+          [["0", "0"], [String(settings.opaqueFrom), "1"], ["1", "1"]].forEach(function (so) {
             var stop = document.createElementNS(ns, "stop");
             stop.setAttribute("offset", so[0]);
             stop.setAttribute("stop-color", settings.land);
