@@ -337,6 +337,19 @@ def test_next_change_lands_on_a_change_with_its_caption_and_ghost_border(
     expect(frame.locator("path.territory-primorye")).to_have_attribute("stroke", CHANGED_COLOR)
 
 
+def test_next_change_from_1861_lands_on_the_next_change_year_in_the_data(
+    server: str, page_and_traffic, atlas
+):
+    from geo.changes import change_years, next_change_year
+
+    page, _ = page_and_traffic
+    open_year(page, server, 1861)
+    expected = next_change_year(change_years(atlas), 1861)
+    page.locator(".st-key-next_change").get_by_role("button").click()
+    expect(page.get_by_role("slider")).to_have_attribute("aria-valuetext", str(expected))
+    expect(page.locator(".st-key-change")).to_contain_text(f"What changed in {expected}")
+
+
 def test_play_advances_the_year_and_the_passage_and_pause_stops_it(server: str, page_and_traffic):
     page, _ = page_and_traffic
     open_year(page, server, 1855)
