@@ -7,6 +7,7 @@ free-port finder, and starting, waiting for and stopping a Streamlit server.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,8 +104,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(script: str, *, cwd: Path, log_dir: Path | None = None) -> Server:
-    """Start ``python -m streamlit run script``, headless, on a free local port.
+def start_server(
+    script: str,
+    *,
+    cwd: Path,
+    log_dir: Path | None = None,
+    port: int | None = None,
+    name: str | None = None,
+    flags: Sequence[str] = (),
+) -> Server:
+    """Start ``python -m streamlit run script``, headless, on a local port.
 
     Does not wait for the server to answer; see `wait_healthy`.
 
@@ -116,23 +125,31 @@ def start_server(script: str, *, cwd: Path, log_dir: Path | None = None) -> Serv
         The server's working directory (the repo root, so that
         ``.streamlit/config.toml`` applies).
     log_dir : Path, optional
-        The folder of the log ``<script stem>.log``, which takes stdout and
+        The folder of the log ``<name>.log``, which takes stdout and
         stderr. By default a new temporary folder, left in place.
+    port : int, optional
+        The port; by default a free one (`free_port`).
+    name : str, optional
+        The log's name without ``.log``; by default the script's stem, so two
+        servers of one script in one folder need names of their own.
+    flags : sequence of str
+        More command-line options for ``streamlit run``, after the defaults.
 
     Returns
     -------
     Server
         The started server.
     """
-    port = free_port()
+    port = free_port() if port is None else port
     if log_dir is None:
         log_dir = Path(tempfile.mkdtemp(prefix="streamlit-"))
-    log = log_dir / f"{Path(script).stem}.log"
+    log = log_dir / f"{name or Path(script).stem}.log"
     cmd = [
         sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port),
         "--server.address", HOST,
         *STREAMLIT_FLAGS,
+        *flags,
     ]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -241,3 +258,62 @@ def serving(
         for server in started:
             wait_healthy(server, max(0.0, deadline - time.monotonic()))
         yield tuple(started)
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process (``VmRSS``), through psutil if installed, else ``/proc``.
+
+    Parameters
+    ----------
+    pid : int
+        The process.
+
+    Returns
+    -------
+    int
+        Bytes resident in memory.
+
+    Examples
+    --------
+    >>> rss_bytes(os.getpid()) > 0
+    True
+    """
+    try:
+        import psutil
+    except ImportError:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        raise ProcessLookupError(f"no VmRSS for process {pid}") from None
+    return int(psutil.Process(pid).memory_info().rss)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far, user and system, in seconds.
+
+    Through psutil if installed, else fields 14 and 15 of ``/proc/<pid>/stat``.
+
+    Parameters
+    ----------
+    pid : int
+        The process.
+
+    Returns
+    -------
+    float
+        User plus system seconds, its own threads included, children not.
+
+    Examples
+    --------
+    >>> cpu_seconds(os.getpid()) > 0
+    True
+    """
+    try:
+        import psutil
+    except ImportError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        # the command name, in parentheses, may hold spaces: count from after it
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)

@@ -3,15 +3,21 @@
 Streamlit serves ``static/`` beside ``app.py`` at ``/app/static``. That folder
 is made at start-up and never committed: Leaflet comes from the registry
 package ``django-js-lib-leaflet``, the map's script and styles from
-``geo/web``, the base layers from ``data/base``.
+``geo/web``, the base layers from ``data/base``. Whatever else is found in
+it (a dotfile, an editor's backup, a file left by an older version) is removed,
+since Streamlit serves every file there, dotfiles included.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
-from collections.abc import Mapping
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 LEAFLET_PACKAGE = "js_lib_leaflet"
@@ -19,6 +25,12 @@ LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 BASE_FILES = ("land.geojson", "lakes.geojson", "rivers.geojson")
 WEB_DIR = Path(__file__).resolve().parent / "web"
 WEB_FILES = ("atlas.js", "atlas.css")
+# a temporary file is written beside its target and moved over it; another process's
+# may be in flight, so one younger than this is left alone
+TMP_SUFFIX = ".tmp"
+TMP_GRACE_S = 60.0
+# what a file written here may be read by: anyone, as a served file is
+FILE_MODE = 0o644
 
 
 def leaflet_dir() -> Path:
@@ -42,21 +54,28 @@ def install_static(
 
     ``generated`` maps file names to GeoJSON documents made from the data (the
     units and the pieces of border), written under ``atlas/``. Files already up
-    to date are left alone, so calling it on every start is cheap.
+    to date are left alone, so calling it on every start is cheap. Every other
+    file in ``static_dir`` is removed (see `prune_static`); the list returned
+    holds the files written, then those removed. Each file is written beside
+    its place and moved over it, so servers sharing the folder never see half
+    a file.
 
     Examples
     --------
-    >>> import tempfile
     >>> out = Path(tempfile.mkdtemp())
-    >>> written = install_static(out, Path(tempfile.mkdtemp()))
+    >>> _ = (out / ".env").write_text("SECRET=1")
+    >>> changed = install_static(out, Path(tempfile.mkdtemp()))
     >>> (out / "leaflet" / "leaflet.js").is_file(), (out / "atlas" / "atlas.js").is_file()
     (True, True)
+    >>> (out / ".env").exists(), out / ".env" in changed
+    (False, True)
     """
     written = [
         path
         for name, doc in (generated or {}).items()
         for path in _write_if_changed(static_dir / "atlas" / name, _compact_json(doc))
     ]
+    owned = {static_dir / "atlas" / name for name in generated or {}}
     sources = [(leaflet_dir() / name, static_dir / "leaflet" / name) for name in LEAFLET_FILES]
     sources += [(WEB_DIR / name, static_dir / "atlas" / name) for name in WEB_FILES]
     sources += [(base_dir / name, static_dir / "base" / name) for name in BASE_FILES]
@@ -66,10 +85,68 @@ def install_static(
         if src.is_dir():
             for f in src.rglob("*"):
                 if f.is_file():
+                    owned.add(dst / f.relative_to(src))
                     written += _copy_if_changed(f, dst / f.relative_to(src))
         else:
+            owned.add(dst)
             written += _copy_if_changed(src, dst)
-    return written
+    return written + prune_static(static_dir, owned)
+
+
+def prune_static(static_dir: Path, keep: set[Path], now: float | None = None) -> list[Path]:
+    """Remove every file, link and empty folder in ``static_dir`` that is not in ``keep``.
+
+    A temporary file of a write under way (a name ending ``.tmp``, younger than
+    ``TMP_GRACE_S``) is left alone. Links are removed, never followed.
+
+    Parameters
+    ----------
+    static_dir : Path
+        The folder Streamlit serves.
+    keep : set of Path
+        The files to keep, as paths under ``static_dir``.
+    now : float, optional
+        The time to judge a temporary file's age by; by default the clock's.
+
+    Returns
+    -------
+    list of Path
+        The files and links removed.
+
+    Examples
+    --------
+    >>> out = Path(tempfile.mkdtemp())
+    >>> (out / "a").mkdir()
+    >>> for name in ("a/keep.js", "a/.DS_Store", "old.txt"):
+    ...     _ = (out / name).write_text("x")
+    >>> sorted(p.name for p in prune_static(out, {out / "a" / "keep.js"}))
+    ['.DS_Store', 'old.txt']
+    >>> sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    ['a', 'a/keep.js']
+    """
+    if not static_dir.is_dir():
+        return []
+    now = time.time() if now is None else now
+    # folders on the way to a kept file stay, also while empty, for a writer about to fill them
+    needed = {static_dir} | {parent for path in keep for parent in path.parents}
+    removed = []
+    for folder, dirs, files in os.walk(static_dir, topdown=False):
+        here = Path(folder)
+        for name in files + [d for d in dirs if (here / d).is_symlink()]:
+            path = here / name
+            if path in keep:
+                continue
+            if name.endswith(TMP_SUFFIX) and not path.is_symlink():
+                try:
+                    if now - path.stat().st_mtime < TMP_GRACE_S:
+                        continue
+                except FileNotFoundError:
+                    continue  # moved into place meanwhile
+            path.unlink(missing_ok=True)
+            removed.append(path)
+        if here not in needed and not any(here.iterdir()):
+            here.rmdir()
+    return removed
 
 
 def _copy_if_changed(src: Path, dst: Path) -> list[Path]:
@@ -80,7 +157,8 @@ def _copy_if_changed(src: Path, dst: Path) -> list[Path]:
     ):
         return []
     dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(src, dst)
+    with _beside(dst) as tmp:
+        shutil.copy2(src, tmp)
     return [dst]
 
 
@@ -92,8 +170,21 @@ def _write_if_changed(dst: Path, content: bytes) -> list[Path]:
     if dst.exists() and dst.read_bytes() == content:
         return []
     dst.parent.mkdir(parents=True, exist_ok=True)
-    # write beside it and move over, so a reader never sees half a file
-    tmp = dst.with_suffix(dst.suffix + ".tmp")
-    tmp.write_bytes(content)
-    tmp.replace(dst)
+    with _beside(dst) as tmp:
+        tmp.write_bytes(content)
     return [dst]
+
+
+@contextmanager
+def _beside(dst: Path) -> Iterator[Path]:
+    # a temporary file of this process's own beside ``dst``, moved over it on leaving,
+    # so a reader never sees half a file and two servers never write into one file
+    fd, name = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=TMP_SUFFIX)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.chmod(FILE_MODE)  # mkstemp's file is the owner's alone
+    try:
+        yield tmp
+        tmp.replace(dst)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -7,8 +7,10 @@ values, so they run without Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, MutableMapping, Sequence
+import time
+from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from geo.changes import next_change_year, previous_change_year
 from geo.config import DEFAULT_LANG, LANGS
@@ -31,6 +33,8 @@ class SessionKeys:
     last_click: str = "last_click"
     download: str = "download"
     cite: str = "cite"
+    prepare: str = "prepare_download"
+    prepared: str = "prepared_download"
     strip: str = "event_strip"
     view: str = "view"
     lang: str = "lang"
@@ -337,3 +341,43 @@ def jump_to_event(state: MutableMapping, first: int, last: int) -> None:
         if isinstance(point.get("year"), int | float):
             state[KEYS.year] = min(max(int(point["year"]), first), last)
             return
+
+
+def download_ready(state: MutableMapping, pressed: bool, view: tuple) -> bool:
+    """Whether the map page offers the year's file: from "Prepare" until the view changes.
+
+    The file is then sent with the page, so that it is there when the reader
+    clicks, whatever other sessions do; a step of the slider drops it again,
+    so that stepping sends no file.
+
+    Examples
+    --------
+    >>> state = {}
+    >>> download_ready(state, True, (1860, "control", "en"))
+    True
+    >>> download_ready(state, False, (1860, "control", "en"))
+    True
+    >>> download_ready(state, False, (1861, "control", "en"))
+    False
+    """
+    if pressed:
+        state[KEYS.prepared] = view
+    return state.get(KEYS.prepared) == view
+
+
+def play_tick(state: MutableMapping, change_years: Sequence[int], last: int) -> bool:
+    """One tick of Play now (:func:`advance_play` at the monotonic clock's time)."""
+    return advance_play(state, change_years, last, time.monotonic())
+
+
+def event_jumper(state: MutableMapping, first: int, last: int) -> Callable[[], None]:
+    """The event strip's callback: :func:`jump_to_event` on this session's state.
+
+    Examples
+    --------
+    >>> state = {"event_strip": {"selection": {"event": [{"year": 1689}]}}}
+    >>> event_jumper(state, 1640, 2026)()
+    >>> state["year"]
+    1689
+    """
+    return partial(jump_to_event, state, first, last)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from functools import partial
 
 import streamlit as st
@@ -41,7 +40,7 @@ col_map, col_text = st.columns([2, 1], gap="medium")
 map_slot = col_map.container(key="map_slot")
 with col_map.container(key="controls"):
     year = st.slider("Year", FIRST_YEAR, last_year(), key=KEYS.year, help=session.YEAR_HELP)
-    jump = partial(session.jump_to_event, state, FIRST_YEAR, last_year())
+    jump = session.event_jumper(state, FIRST_YEAR, last_year())
     st.vega_lite_chart(loaders.event_strip(last_year()), key=KEYS.strip, on_select=jump)
     with st.container(horizontal=True, key="time_controls"):
         for label, key, forward in session.CHANGE_BUTTONS:
@@ -50,13 +49,11 @@ with col_map.container(key="controls"):
         st.toggle("Play", key=KEYS.playing, help="Step a year on every second or so.")
         st.checkbox("Stop at changes", key=KEYS.stop_at_changes)
     with st.container(horizontal=True, key="view_controls"):
-        # wrapped, so that the four views fit across a phone
         switch = partial(st.segmented_control, required=True, wrap=True)
         view = switch("Colour the map by", VIEWS, key=KEYS.view, format_func=VIEW_LABELS.get)
         lang = switch("Names", LANGS, key=KEYS.lang, format_func=LANGS.get)
-# a tick of Play reruns the page only when the year moved on
-tick = partial(session.advance_play, state, change_years(atlas), last_year())
-st.fragment(run_every=session.play_interval(state))(lambda: tick(time.monotonic()) and st.rerun())()
+tick = partial(session.play_tick, state, change_years(atlas), last_year())
+st.fragment(run_every=session.play_interval(state))(lambda: tick() and st.rerun())()
 selected = state.get(KEYS.selected)
 session.write_link(st.query_params, year, selected, view, lang)
 for notice in session.standing_notices(state[KEYS.first_view], year, selected):
@@ -71,21 +68,26 @@ with col_text, st.container(key="passage"):
         SHOW[style](text)
 with map_slot:
     update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
-    base = base_map(legend_rows(atlas), atlas.certainties)
     options = map_options(unit_focus(atlas, selected))
-    st_folium(base, key=KEYS.map, feature_group_to_add=update, **options)
+    st_folium(
+        base_map(legend_rows(atlas), atlas.certainties),
+        key=KEYS.map,
+        feature_group_to_add=update,
+        **options,
+    )
 with col_map:
     name = {None: session.NO_TERRITORY, **{u.id: local_name(u, lang) for u in atlas.units}}
     st.selectbox(session.TERRITORY_CHOICE, list(name), key=KEYS.selected, format_func=name.get)
     st.container(key="text_version").markdown(text_version(atlas, year, view, lang))
     citation = loaders.citation(year, view, lang)
     with st.container(horizontal=True, key="cite_controls"):
-        # made on click only, so a step of the slider costs nothing here
-        data = partial(cited_situation, atlas, citation)
-        st.download_button(**session.download(year), data=data, key=KEYS.download)
+        # sent with the page once asked for: a file made on click can vanish under load
+        prepare = st.button(f"Prepare {year} for download", key=KEYS.prepare)
+        if session.download_ready(state, prepare, (year, view, lang)):
+            file = cited_situation(atlas, citation)
+            st.download_button(**session.download(year), data=file, key=KEYS.download)
         if st.button("Cite this view", key=KEYS.cite):
             _cite(citation)
-
 with st.container(key="context"):
     if not selected:
         st.caption("Click a territory on the map to see its names, holders and history.")
@@ -95,6 +97,4 @@ with st.container(key="context"):
         for style, text in ctx.blocks():
             SHOW[style](text)
         for section in ctx.sections:
-            with st.expander(section.heading):
-                for paragraph in section.paragraphs:
-                    st.markdown(paragraph)
+            st.expander(section.heading).markdown("\n\n".join(section.paragraphs))

@@ -457,6 +457,7 @@ def test_the_download_holds_the_year_the_view_and_the_revision(server: str, page
     open_year(page, server, 1861)
     page.locator(".st-key-view").get_by_role("radio", name="Sovereignty").click()
     settled(page)
+    page.locator(".st-key-prepare_download").get_by_role("button").click()
     with page.expect_download() as info:
         page.locator(".st-key-download").get_by_role("button").click()
     doc = json.loads(pathlib_read(info.value.path()))

@@ -193,10 +193,16 @@ def test_base_map_is_constant(app: AppTest):
     ]
 
 
-def test_download_button_follows_year(app: AppTest):
+def test_download_is_offered_once_prepared_and_follows_the_view(app: AppTest):
     at = at_year(app, 1933)
-    button = at.get_by_key(KEYS.download)
-    assert "1933" in button.label
+    assert not at.get("download_button")
+    at.button(key=KEYS.prepare).click()
+    run(at)
+    (button,) = at.get("download_button")
+    assert "1933" in button.proto.label
+    # a step drops the file again, so that stepping sends none
+    at = at_year(at, 1934)
+    assert not at.get("download_button")
 
 
 # ---------------------------------------------------------------- context panel

@@ -1,0 +1,1 @@
+"""Serving the atlas past one process: replicas behind nginx, and a container image."""
