@@ -492,8 +492,15 @@ class _Session:
         year = self.r.year
         try:
             await self.page.locator(PREPARE).click(timeout=STEP_TIMEOUT_MS)
+            # the button of this run, for this year: one left from an earlier run until the
+            # page redraws would fetch a file that is gone
+            button = self.page.locator(DOWNLOAD).filter(has_text=re.compile(rf"\b{year}\b"))
+            await button.wait_for(state="visible", timeout=STEP_TIMEOUT_MS)
+            await self.page.locator(f'{APP_ROOT}[data-test-script-state="notRunning"]').wait_for(
+                state="attached", timeout=STEP_TIMEOUT_MS
+            )
             async with self.page.expect_download(timeout=STEP_TIMEOUT_MS) as info:
-                await self.page.locator(DOWNLOAD).click(timeout=STEP_TIMEOUT_MS)
+                await button.click(timeout=STEP_TIMEOUT_MS)
             download = await info.value
             path = await download.path()
             doc = json.loads(Path(path).read_text(encoding="utf-8"))

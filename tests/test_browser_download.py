@@ -59,9 +59,15 @@ def burst(page, key: str, count: int, year: int) -> None:
 
 
 def download(page) -> tuple[str, dict]:
+    year = re.search(r"\d{4}", page.locator(PREPARE).text_content() or "").group(0)
     page.locator(PREPARE).click()
+    button = page.locator(DOWNLOAD).filter(has_text=re.compile(rf"\b{year}\b"))
+    expect(button).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator(APP)).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=WAIT_MS
+    )
     with page.expect_download() as info:
-        page.locator(DOWNLOAD).click()
+        button.click()
     done = info.value
     assert done.failure() is None
     return done.suggested_filename, json.loads(Path(done.path()).read_text(encoding="utf-8"))
