@@ -95,8 +95,10 @@ OPEN_TIMEOUT_MS = 180_000
 OPEN_TRIES = 2
 SAMPLE_EVERY_S = 1.0
 DOWNLOAD = ".st-key-download button"
-# the map page makes the year's file once asked: this button, which names the year, asks
+# the map page makes the year's file once asked, with this button
 PREPARE = ".st-key-prepare_download button"
+# the year the slider shows, as text: what a step that leaves the passage alone changes
+YEAR_LABEL = '.st-key-year [data-testid="stSliderThumbValue"]'
 # the first year each session opens on: apart, so that no two end on one year
 FIRST_START = 1700
 START_SPACING = 11
@@ -418,7 +420,7 @@ class _Session:
                 "heading": CONTEXT_HEADING,
                 "slider": SLIDER,
                 "iframe": IFRAME,
-                "download": PREPARE,
+                "download": YEAR_LABEL,
                 "banner": CONNECTION_BANNER,
             },
         )

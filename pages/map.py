@@ -82,7 +82,7 @@ with col_map:
     citation = loaders.citation(year, view, lang)
     with st.container(horizontal=True, key="cite_controls"):
         # sent with the page once asked for: a file made on click can vanish under load
-        prepare = st.button(f"Prepare {year} for download", key=KEYS.prepare)
+        prepare = st.button("Prepare the download", key=KEYS.prepare)
         if session.download_ready(state, prepare, (year, view, lang)):
             file = cited_situation(atlas, citation)
             st.download_button(**session.download(year), data=file, key=KEYS.download)
