@@ -79,15 +79,14 @@ with col_map:
     name = {None: session.NO_TERRITORY, **{u.id: local_name(u, lang) for u in atlas.units}}
     st.selectbox(session.TERRITORY_CHOICE, list(name), key=KEYS.selected, format_func=name.get)
     st.container(key="text_version").markdown(text_version(atlas, year, view, lang))
-    citation = loaders.citation(year, view, lang)
     with st.container(horizontal=True, key="cite_controls"):
         # sent with the page once asked for: a file made on click can vanish under load
         prepare = st.button("Prepare the download", key=KEYS.prepare)
         if session.download_ready(state, prepare, (year, view, lang)):
-            file = cited_situation(atlas, citation)
+            file = cited_situation(atlas, loaders.citation(year, view, lang))
             st.download_button(**session.download(year), data=file, key=KEYS.download)
         if st.button("Cite this view", key=KEYS.cite):
-            _cite(citation)
+            _cite(loaders.citation(year, view, lang))
 with st.container(key="context"):
     if not selected:
         st.caption("Click a territory on the map to see its names, holders and history.")

@@ -92,8 +92,8 @@
     unitLayer: null, baseLayers: [], offline: true, sea: null, neighbourLabels: []
   };
 
-  // a unit's name in the language of the last update (English is "name")
-  function unitName(f) {
+  // a unit's or a neighbour's name in the language of the last update (English is "name")
+  function localName(f) {
     return f.properties[state.lang === "en" ? "name" : "name_" + state.lang] || f.properties.name;
   }
 
@@ -151,7 +151,7 @@
         state.units[id] = layer;
         // the name and the holder come escaped for HTML from geo/mapdata.py
         layer.bindTooltip(function () {
-          var s = state.current[id], name = "<b>" + unitName(f) + "</b>";
+          var s = state.current[id], name = "<b>" + localName(f) + "</b>";
           if (!s) { return name; }
           if (s[6]) {
             return name + "<br>Controlled by: " + s[2] + " (" + s[5] + ")<br>Sovereign: " + s[6];
@@ -178,7 +178,7 @@
     var units = data.units, selected = null, lang = data.lang || "en";
     if (lang !== state.lang) {
       state.lang = lang;
-      state.neighbourLabels.forEach(function (lf) { lf[0].setContent(neighbourName(lf[1])); });
+      state.neighbourLabels.forEach(function (lf) { lf[0].setContent(localName(lf[1])); });
     }
     // the legend's title says what the units are coloured by (escaped by geo/mapdata.py)
     var title = state.map.getContainer().querySelector(".atlas-legend-title");
@@ -242,10 +242,6 @@
   // straight edges (geo/frame.py makes both, with the names escaped)
   var FADE_DIRECTIONS = {north: [0, 1, 0, 0], south: [0, 0, 0, 1], west: [1, 0, 0, 0], east: [0, 0, 1, 0]};
 
-  function neighbourName(f) {
-    return f.properties[state.lang === "en" ? "name" : "name_" + state.lang] || f.properties.name;
-  }
-
   function addFrame(map, settings) {
     var look = settings.neighbour;
     fetch(settings.url + "/atlas/neighbours.geojson")
@@ -257,7 +253,7 @@
           onEachFeature: function (f) {
             var label = L.tooltip({
               permanent: true, direction: "center", className: "atlas-neighbour-label", interactive: false
-            }).setLatLng([f.properties.label[1], f.properties.label[0]]).setContent(neighbourName(f));
+            }).setLatLng([f.properties.label[1], f.properties.label[0]]).setContent(localName(f));
             label.addTo(map);
             state.neighbourLabels.push([label, f]);
           }
