@@ -366,9 +366,11 @@ def cluster(
     """
     if replicas < 1:
         raise ValueError("at least one replica")
-    # the static folder exists before the replicas start, so none warns that it is missing;
-    # the first run fills it
-    (ROOT / "static").mkdir(exist_ok=True)
+    # the static folder is written before the replicas start, as the README's command does,
+    # so that none warns that it is missing
+    subprocess.run(
+        [sys.executable, "-m", "geo", "static"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
     with ExitStack() as stack:
         # its own folder under the system's temporary one, which nginx's user can reach
         prefix = Path(tempfile.mkdtemp(prefix="atlas-nginx-"))

@@ -1,7 +1,7 @@
 """Command line for the atlas data: ``python -m geo <command>``.
 
-Commands: ``build-base``, ``build-territories``, ``validate``, ``export`` and
-``render``.
+Commands: ``build-base``, ``build-territories``, ``validate``, ``static``,
+``export`` and ``render``.
 Each is a ``_cmd_<name>(args) -> int`` function registered in :func:`_parser`.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from geo.config import BASE_DIR as DEFAULT_BASE_DIR
 from geo.config import DATA_DIR as DEFAULT_DATA_DIR
 from geo.config import FIRST_YEAR, REGION, REPO
+from geo.config import STATIC_DIR as DEFAULT_STATIC_DIR
 
 
 def _cmd_build_base(args: argparse.Namespace) -> int:
@@ -63,6 +64,39 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     print(f"{_display(args.data)}: all checks passed")
+    return 0
+
+
+def _cmd_static(args: argparse.Namespace) -> int:
+    # the app does the same at start-up; done first, Streamlit starts with its static folder
+    from geo.assets import install_static
+    from geo.atlas import last_year
+    from geo.dataio import read_json
+    from geo.errors import DataError
+    from geo.frame import land_geometry, load_neighbours
+    from geo.mapdata import line_atoms
+    from geo.mapview import map_files
+    from geo.validate import checked_atlas
+
+    try:
+        _check_data(args.data)
+        atlas = checked_atlas(args.data, last_year=last_year())
+        land = land_geometry(read_json(args.data / "base" / "land.geojson"))
+        neighbours = load_neighbours(args.data / "neighbours.json")
+        files = map_files(
+            atlas, line_atoms(atlas.edges, atlas.treaty_lines), land, neighbours, last_year()
+        )
+    except _Refused as exc:
+        return _fail(str(exc), 2)
+    except DataError as exc:
+        return _fail(f"{_display(Path(exc.file))}: {exc.feature}: {exc.reason}", 1)
+    except OSError as exc:
+        return _fail(f"cannot read {_display(Path(exc.filename or args.data))}: {_reason(exc)}", 1)
+    try:
+        changed = install_static(args.out, args.data / "base", files)
+    except OSError as exc:
+        return _fail(f"cannot write {_display(Path(exc.filename or args.out))}: {_reason(exc)}", 1)
+    print(f"{_display(args.out)}: {len(changed)} file(s) written or removed")
     return 0
 
 
@@ -250,6 +284,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR")
     validate.set_defaults(handler=_cmd_validate)
+
+    static = commands.add_parser(
+        "static",
+        help="write the map's static files (Leaflet, its script, the units, the borders)",
+        description="Check the data, then write everything the map loads into the folder "
+        "that Streamlit serves at /app/static. The app does this at start-up too; run first, "
+        "the server finds its static folder in place. Exit status 1 if the data fail their "
+        "checks or the folder cannot be written.",
+    )
+    static.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_STATIC_DIR,
+        metavar="DIR",
+        help="the static folder (default: static/ beside app.py)",
+    )
+    static.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR")
+    static.set_defaults(handler=_cmd_static)
 
     export = commands.add_parser(
         "export",

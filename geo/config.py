@@ -19,6 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "data"
 BASE_DIR = DATA_DIR / "base"
+# made at start-up (or by `python -m geo static`) and served at /app/static; never committed
+STATIC_DIR = REPO / "static"
 
 # west, south, east, north in degrees: the Pamirs and Lake Balkhash to Sakhalin
 REGION = (66.0, 36.0, 146.0, 60.5)

@@ -8,7 +8,6 @@ the data fail their checks, the page shows why and stops, with no traceback.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
@@ -16,32 +15,17 @@ from geo.areas import Comparison, compare, load_figures
 from geo.assets import install_static
 from geo.atlas import Atlas, last_year
 from geo.cite import Citation, cite_view, dataset_version
-from geo.config import BASE_DIR, DATA_DIR, FIRST_YEAR, REGION, REPO
+from geo.config import BASE_DIR, DATA_DIR, FIRST_YEAR, REPO, STATIC_DIR
 from geo.dataio import read_json
 from geo.errors import DataError
-from geo.frame import (
-    fade_bands,
-    fade_geojson,
-    land_geometry,
-    load_neighbours,
-    neighbour_geojson,
-    neighbour_shapes,
-)
-from geo.mapdata import (
-    Atom,
-    atom_geometry,
-    border_geometry,
-    clause_notes,
-    line_atoms,
-    place_geometry,
-    unit_geometry,
-)
+from geo.frame import land_geometry, load_neighbours
+from geo.mapdata import Atom, line_atoms
+from geo.mapview import map_files
 from geo.sources import catalogue
 from geo.text import md_escape
 from geo.timeline import strip_spec
 from geo.validate import checked_atlas
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 FAILED = "The atlas data failed its checks, so nothing can be shown."
 
 
@@ -91,29 +75,13 @@ def citation(year: int, view: str, lang: str) -> Citation:
     )
 
 
-def _frame() -> dict[str, dict]:
-    # the neighbours beside the story and the fade at the region's edge
-    land = land_geometry(read_json(BASE_DIR / "land.geojson"))
-    neighbours = load_neighbours(DATA_DIR / "neighbours.json")
-    shapes = neighbour_shapes(neighbours, land, [u.geometry for u in atlas().units])
-    return {
-        "neighbours.geojson": neighbour_geojson(neighbours, shapes),
-        "fade.geojson": fade_geojson(fade_bands(land, REGION)),
-    }
-
-
 @st.cache_resource(show_spinner=False)
 def static_files() -> int:
     """Put Leaflet, the map's files, the units, the borders and the base layers in place."""
-    generated = {
-        "units.geojson": unit_geometry(atlas()),
-        "lines.geojson": atom_geometry(map_atoms()),
-        "places.geojson": place_geometry(atlas()),
-        "clauses.json": clause_notes(atlas()),
-        "today.geojson": border_geometry(atlas(), map_atoms(), last_year()),
-        **_frame(),
-    }
-    return len(install_static(STATIC_DIR, DATA_DIR / "base", generated))
+    land = land_geometry(read_json(BASE_DIR / "land.geojson"))
+    neighbours = load_neighbours(DATA_DIR / "neighbours.json")
+    generated = map_files(atlas(), map_atoms(), land, neighbours, last_year())
+    return len(install_static(STATIC_DIR, BASE_DIR, generated))
 
 
 def atlas_or_stop() -> tuple[Atlas, tuple[Comparison, ...]]:

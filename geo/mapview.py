@@ -23,12 +23,29 @@ import folium
 import xyzservices.providers as tiles
 from branca.element import MacroElement
 from jinja2 import Template
+from shapely.geometry.base import BaseGeometry
 from xyzservices import TileProvider
 
-from geo.atlas import Atlas, LegendRow
+from geo.atlas import Atlas, LegendRow, legend_rows
 from geo.config import MAP_BOUNDS, REGION
-from geo.frame import FADE_DEG, FADE_OUTSET_DEG
-from geo.mapdata import MapUpdate
+from geo.frame import (
+    FADE_DEG,
+    FADE_OUTSET_DEG,
+    Neighbour,
+    fade_bands,
+    fade_geojson,
+    neighbour_geojson,
+    neighbour_shapes,
+)
+from geo.mapdata import (
+    Atom,
+    MapUpdate,
+    atom_geometry,
+    border_geometry,
+    clause_notes,
+    place_geometry,
+    unit_geometry,
+)
 from geo.text import html_text
 from geo.treaties import Certainty
 
@@ -114,119 +131,115 @@ class _PruneOldFeatureGroups(MacroElement):
     )
 
 
-class _StaticBase(MacroElement):
+class _Start(MacroElement):
+    # the whole base map's own script: atlas.js reads its settings from the static
+    # server (settings.json, written by map_settings), so a step that resends the
+    # base script with the year's update sends a few hundred bytes of it
     _template = Template(
         """{% macro script(this, kwargs) %}
-        atlasMap.addBaseLayers({{ this._parent.get_name() }}, {{ this.settings }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, layers: Sequence[str], url: str) -> None:
-        super().__init__()
-        self.settings = json.dumps(
-            {"url": url, "layers": list(layers), "sea": SEA_COLOR, "styles": _base_styles()}
-        )
-
-
-class _StaticUnits(MacroElement):
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        atlasMap.addUnits({{ this._parent.get_name() }}, {{ this.settings }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, line_styles: Mapping[str, Certainty], url: str) -> None:
-        super().__init__()
-        self.settings = json.dumps(
-            {
-                "url": url,
-                "unit": {
-                    "fillOpacity": UNIT_FILL_OPACITY,
-                    "edge": UNIT_EDGE_COLOR,
-                    "weight": UNIT_EDGE_PX,
-                    "opacity": UNIT_EDGE_OPACITY,
-                    "selectedColor": SELECTED_COLOR,
-                    "selectedWeight": SELECTED_PX,
-                    "pending": PENDING_COLOR,
-                    "changedColor": CHANGED_COLOR,
-                    "changedWeight": CHANGED_PX,
-                    "changedDash": CHANGED_DASH,
-                },
-                "ghost": {
-                    "color": GHOST_COLOR,
-                    "weight": GHOST_PX,
-                    "opacity": GHOST_OPACITY,
-                    "dash": GHOST_DASH,
-                },
-                "hover": {"weight": HOVER_PX, "fillOpacity": HOVER_FILL_OPACITY},
-                "place": {
-                    "radius": PLACE_RADIUS_PX,
-                    "color": PLACE_EDGE_COLOR,
-                    "weight": PLACE_EDGE_PX,
-                    "fill": PLACE_FILL_COLOR,
-                },
-                "lines": {
-                    kind: {"color": s.color, "weight": s.weight, "dash": s.dash}
-                    for kind, s in line_styles.items()
-                },
-            },
-            sort_keys=True,
-        )
-
-
-class _Frame(MacroElement):
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        atlasMap.addFrame({{ this._parent.get_name() }}, {{ this.settings }});
+        atlasMap.start({{ this._parent.get_name() }}, {{ this.url }});
         {% endmacro %}"""
     )
 
     def __init__(self, url: str) -> None:
         super().__init__()
-        self.settings = json.dumps(
+        self.url = json.dumps(url)
+
+
+def _unit_settings(line_styles: Mapping[str, Certainty]) -> dict:
+    # how the units, the year's border pieces and the places are drawn
+    return {
+        "unit": {
+            "fillOpacity": UNIT_FILL_OPACITY,
+            "edge": UNIT_EDGE_COLOR,
+            "weight": UNIT_EDGE_PX,
+            "opacity": UNIT_EDGE_OPACITY,
+            "selectedColor": SELECTED_COLOR,
+            "selectedWeight": SELECTED_PX,
+            "pending": PENDING_COLOR,
+            "changedColor": CHANGED_COLOR,
+            "changedWeight": CHANGED_PX,
+            "changedDash": CHANGED_DASH,
+        },
+        "ghost": {
+            "color": GHOST_COLOR,
+            "weight": GHOST_PX,
+            "opacity": GHOST_OPACITY,
+            "dash": GHOST_DASH,
+        },
+        "hover": {"weight": HOVER_PX, "fillOpacity": HOVER_FILL_OPACITY},
+        "place": {
+            "radius": PLACE_RADIUS_PX,
+            "color": PLACE_EDGE_COLOR,
+            "weight": PLACE_EDGE_PX,
+            "fill": PLACE_FILL_COLOR,
+        },
+        "lines": {
+            kind: {"color": s.color, "weight": s.weight, "dash": s.dash}
+            for kind, s in line_styles.items()
+        },
+    }
+
+
+def _control_settings(online: Sequence[tuple[str, TileProvider]]) -> dict:
+    # the layer control: its labels, the online bases and today's borders
+    return {
+        "labels": {k: html_text(v) for k, v in LAYER_LABELS.items()},
+        "tiles": [
             {
-                "url": url,
-                "land": LAND_COLOR,
-                "opaqueFrom": round(FADE_DEG / (FADE_DEG + FADE_OUTSET_DEG), 3),
-                "neighbour": {"fill": NEIGHBOUR_COLOR, "edge": NEIGHBOUR_EDGE_COLOR},
-            },
-            sort_keys=True,
-        )
+                "name": html_text(name),
+                "url": provider.build_url(),
+                # the providers' own attributions, with their links
+                "attribution": provider.html_attribution,
+                "maxZoom": min(provider.get("max_zoom", MAX_ZOOM), MAX_ZOOM),
+            }
+            for name, provider in online
+        ],
+        "today": {
+            "color": TODAY_COLOR,
+            "weight": TODAY_PX,
+            "dashArray": TODAY_DASH,
+            "opacity": 0.9,
+            "className": "line line-today",
+        },
+    }
 
 
-class _LayerControl(MacroElement):
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        atlasMap.addLayerControl({{ this._parent.get_name() }}, {{ this.settings }});
-        {% endmacro %}"""
-    )
+def map_settings(legend_rows: Sequence[LegendRow], line_styles: Mapping[str, Certainty]) -> dict:
+    """Everything the base map draws with, written once to ``static/atlas/settings.json``.
 
-    def __init__(self, online: Sequence[tuple[str, TileProvider]], url: str) -> None:
-        super().__init__()
-        self.settings = json.dumps(
-            {
-                "url": url,
-                "labels": {k: html_text(v) for k, v in LAYER_LABELS.items()},
-                "tiles": [
-                    {
-                        "name": html_text(name),
-                        "url": provider.build_url(),
-                        # the providers' own attributions, with their links
-                        "attribution": provider.html_attribution,
-                        "maxZoom": min(provider.get("max_zoom", MAX_ZOOM), MAX_ZOOM),
-                    }
-                    for name, provider in online
-                ],
-                "today": {
-                    "color": TODAY_COLOR,
-                    "weight": TODAY_PX,
-                    "dashArray": TODAY_DASH,
-                    "opacity": 0.9,
-                    "className": "line line-today",
-                },
-            },
-            sort_keys=True,
-        )
+    The styles of the base layers, the units, the border pieces and the
+    places, the frame, the layer control and the legend's HTML (escaped)
+    are the same on every run and every page, so they are a static file
+    that ``atlasMap.start`` in web/atlas.js reads when the map starts.
+
+    Examples
+    --------
+    >>> settings = map_settings([LegendRow("China", "#d9534f")], {})
+    >>> sorted(settings)
+    ['base', 'control', 'frame', 'legend', 'panes', 'units']
+    >>> settings["base"]["layers"]
+    ['land', 'lakes', 'rivers']
+    """
+    change_rows = [
+        LegendRow(
+            "Outline: land that changed hands in the year", CHANGED_COLOR, True, CHANGED_DASH
+        ),
+        LegendRow("The border of the year before, where it moved", GHOST_COLOR, True, GHOST_DASH),
+    ]
+    return {
+        # the map's panes, by z-index; none of them takes the pointer from the units
+        "panes": [list(pane) for pane in PANES],
+        "base": {"layers": list(BASE_LAYERS), "sea": SEA_COLOR, "styles": _base_styles()},
+        "frame": {
+            "land": LAND_COLOR,
+            "opaqueFrom": round(FADE_DEG / (FADE_DEG + FADE_OUTSET_DEG), 3),
+            "neighbour": {"fill": NEIGHBOUR_COLOR, "edge": NEIGHBOUR_EDGE_COLOR},
+        },
+        "units": _unit_settings(line_styles),
+        "control": _control_settings(ONLINE_TILES),
+        "legend": legend_html([*legend_rows, *change_rows], "Held by"),
+    }
 
 
 class _Update(MacroElement):
@@ -241,18 +254,6 @@ class _Update(MacroElement):
     def __init__(self, update: MapUpdate) -> None:
         super().__init__()
         self.data = json.dumps(update.to_json(), ensure_ascii=False, sort_keys=True)
-
-
-class _Legend(MacroElement):
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        atlasMap.addLegend({{ this._parent.get_name() }}, {{ this.html }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, rows: Sequence[LegendRow], title: str) -> None:
-        super().__init__()
-        self.html = json.dumps(legend_html(rows, title))
 
 
 def _base_styles() -> dict:
@@ -337,21 +338,52 @@ def legend_html(rows: Sequence[LegendRow], title: str) -> str:
     return "".join(parts)
 
 
-def base_map(
-    legend_rows: Sequence[LegendRow],
-    line_styles: Mapping[str, Certainty],
-    *,
-    static_url: str = STATIC_URL,
-) -> folium.Map:
+def map_files(
+    atlas: Atlas,
+    atoms: Sequence[Atom],
+    land: BaseGeometry,
+    neighbours: Sequence[Neighbour],
+    last_year: int,
+) -> dict[str, dict]:
+    """The documents the base map loads from ``static/atlas``, by file name.
+
+    The units, the pieces of border, the places, the treaty clauses, today's
+    borders, the neighbours and the fade at the region's edge, and the map's
+    settings (:func:`map_settings`). They are written by
+    :func:`geo.assets.install_static`, at start-up or by ``python -m geo static``.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> from geo.atlas import load_atlas
+    >>> files = map_files(load_atlas(), (), box(60, 30, 150, 65), (), 2000)
+    >>> sorted(files)[:4]
+    ['clauses.json', 'fade.geojson', 'lines.geojson', 'neighbours.geojson']
+    """
+    shapes = neighbour_shapes(neighbours, land, [u.geometry for u in atlas.units])
+    return {
+        "units.geojson": unit_geometry(atlas),
+        "lines.geojson": atom_geometry(atoms),
+        "places.geojson": place_geometry(atlas),
+        "clauses.json": clause_notes(atlas),
+        "settings.json": map_settings(legend_rows(atlas), atlas.certainties),
+        "today.geojson": border_geometry(atlas, atoms, last_year),
+        "neighbours.geojson": neighbour_geojson(neighbours, shapes),
+        "fade.geojson": fade_geojson(fade_bands(land, REGION)),
+    }
+
+
+def base_map(*, static_url: str = STATIC_URL) -> folium.Map:
     """The constant base map: offline Leaflet, the base geography, the units, the legend.
 
-    The units' polygons and the pieces of border are loaded once from the
-    static files (:func:`geo.mapdata.unit_geometry`, :func:`geo.mapdata.atom_geometry`);
+    The map's settings (:func:`map_settings`), the units' polygons and the
+    pieces of border are loaded once from the static files
+    (:func:`geo.mapdata.unit_geometry`, :func:`geo.mapdata.atom_geometry`);
     each year's feature group (:func:`year_layer`) only restyles them.
 
     Examples
     --------
-    >>> m = base_map([LegendRow("China", "#d9534f")], {})
+    >>> m = base_map()
     >>> [src for _, src in m.default_js]
     ['/app/static/leaflet/leaflet.js', '/app/static/atlas/atlas.js']
     """
@@ -381,19 +413,7 @@ def base_map(
         ("leaflet_css", f"{static_url}/leaflet/leaflet.css"),
         ("atlas_css", f"{static_url}/atlas/atlas.css"),
     ]
-    for name, z in PANES:
-        folium.map.CustomPane(name, z_index=z, pointer_events=False).add_to(m)
-    m.add_child(_StaticBase(BASE_LAYERS, static_url))
-    m.add_child(_Frame(static_url))
-    m.add_child(_StaticUnits(line_styles, static_url))
-    m.add_child(_LayerControl(ONLINE_TILES, static_url))
-    change_rows = [
-        LegendRow(
-            "Outline: land that changed hands in the year", CHANGED_COLOR, True, CHANGED_DASH
-        ),
-        LegendRow("The border of the year before, where it moved", GHOST_COLOR, True, GHOST_DASH),
-    ]
-    m.add_child(_Legend([*legend_rows, *change_rows], "Held by"))
+    m.add_child(_Start(static_url))
     return m
 
 

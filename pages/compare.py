@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import compare, loaders
-from geo.atlas import last_year, legend_rows
+from geo.atlas import last_year
 from geo.compare import KEYS
 from geo.config import FIRST_YEAR
 from geo.mapdata import VIEW_LABELS, VIEWS, map_update
@@ -61,7 +61,7 @@ for where, key, map_key, label in zip(
         )
         update = map_update(atlas, loaders.map_atoms(), year, None, view)
         st_folium(
-            base_map(legend_rows(atlas), atlas.certainties),
+            base_map(),
             key=map_key,
             feature_group_to_add=year_layer(update),
             height=compare.MAP_HEIGHT,

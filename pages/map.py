@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import loaders, session
-from geo.atlas import last_year, legend_rows, local_name
+from geo.atlas import last_year, local_name
 from geo.changes import change_years
 from geo.cite import FORMATS, cited_situation
 from geo.config import FIRST_YEAR, LANGS
@@ -70,7 +70,7 @@ with map_slot:
     update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
     options = map_options(unit_focus(atlas, selected))
     st_folium(
-        base_map(legend_rows(atlas), atlas.certainties),
+        base_map(),
         key=KEYS.map,
         feature_group_to_add=update,
         **options,

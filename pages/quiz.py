@@ -8,7 +8,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import loaders, quiz
-from geo.atlas import legend_rows
 from geo.mapdata import map_update
 from geo.mapview import HEIGHT, base_map, year_layer
 from geo.session import MAP_PAGE, map_link
@@ -75,7 +74,7 @@ if question.kind == "click":
     selected = question.unit if answer else None
     update = map_update(atlas, loaders.map_atoms(), shown, selected, question.view)
     st_folium(
-        base_map(legend_rows(atlas), atlas.certainties),
+        base_map(),
         key=quiz.map_key(seed, index),
         feature_group_to_add=year_layer(update),
         height=HEIGHT,

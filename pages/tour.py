@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import loaders, tour
-from geo.atlas import last_year, legend_rows
+from geo.atlas import last_year
 from geo.config import DATA_DIR
 from geo.errors import DataError
 from geo.mapdata import map_update
@@ -73,7 +73,7 @@ with col_text, st.container(key="tour_stop_text"):
 with col_map:
     center, zoom = stop.focus or unit_focus(atlas, stop.unit) or (CENTER, ZOOM)
     st_folium(
-        base_map(legend_rows(atlas), atlas.certainties),
+        base_map(),
         key=tour.KEYS.map,
         feature_group_to_add=year_layer(
             map_update(atlas, loaders.map_atoms(), stop.year, stop.unit, stop.view)

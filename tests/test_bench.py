@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from geo.atlas import Atlas, legend_rows, load_atlas, situation_json, year_view
+from geo.atlas import Atlas, load_atlas, situation_json, year_view
 from geo.mapdata import line_atoms, map_update
 from geo.mapview import base_map, year_layer
 
@@ -48,7 +48,7 @@ def test_bench_year_view(benchmark, atlas):
 
 def _st_folium_map(atlas: Atlas):
     """The base map as st_folium renders it before adding the feature group."""
-    m = base_map(legend_rows(atlas), atlas.certainties)
+    m = base_map()
     m.get_root().render()
     m.render()
     return m, sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
@@ -57,8 +57,10 @@ def _st_folium_map(atlas: Atlas):
 def test_bench_base_map_render(benchmark, atlas):
     m, _, header, script = benchmark.pedantic(_st_folium_map, args=(atlas,), rounds=5, iterations=1)
     assert "var map_div = L.map(" in script
-    # the base layers are fetched by atlas.js from the static server
-    assert 'atlasMap.addBaseLayers(map_div, {"url": "/app/static"' in script
+    # the settings, the base layers and the units are fetched by atlas.js from the static
+    # server, so the script resent with each year's update is a few lines
+    assert 'atlasMap.start(map_div, "/app/static");' in script
+    assert len(script.encode()) < 1500
     # constant on every run: streamlit-folium keeps the iframe, zoom and pan
     assert _st_folium_map(atlas)[3] == script
     # Leaflet and atlas.js are served locally; st_folium strips <script src> from the header

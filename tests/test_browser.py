@@ -189,6 +189,16 @@ def test_click_on_polygon_shows_context(server: str, page_and_traffic):
     expect(context).to_contain_text(UNITS["primorye"]["name_ru"])
     expect(context).to_contain_text("Held jointly")
     expect(page).to_have_url(re.compile(r"[?&]unit=primorye\b"))
+    # the click went at once, with the unit's id and no geometry (sendClick in atlas.js);
+    # past streamlit-folium's 250 ms debounce its own call found nothing new to send
+    page.wait_for_timeout(400)
+    sent = map_call(page, "return w.__GLOBAL_DATA__.previous_data;")
+    assert sent["last_active_drawing"] == {
+        "type": "Feature",
+        "properties": {"id": "primorye"},
+        "geometry": None,
+    }
+    assert sent["last_object_clicked_count"] >= 1
 
 
 def test_click_again_after_choosing_another_territory(server: str, page_and_traffic):

@@ -11,7 +11,14 @@ from conftest import ROOT
 
 from geo.atlas import LegendRow
 from geo.mapdata import MapUpdate, UnitStyle
-from geo.mapview import ONLINE_TILES, SELECTED_COLOR, base_map, legend_html, year_layer
+from geo.mapview import (
+    ONLINE_TILES,
+    SELECTED_COLOR,
+    base_map,
+    legend_html,
+    map_settings,
+    year_layer,
+)
 from geo.treaties import Certainty
 
 EVIL = "<script>alert(1)</script>"
@@ -75,11 +82,16 @@ URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 @pytest.fixture(scope="module")
 def base():
-    """The base map with a two-row legend, and its rendered page."""
-    m = base_map(
-        [LegendRow("China <b>", "#d9534f"), LegendRow("Border", "#111", line=True)], STYLES
-    )
+    """The base map and its rendered page."""
+    m = base_map()
     return m, m.get_root().render()
+
+
+@pytest.fixture(scope="module")
+def settings():
+    """The map's settings with a two-row legend, as written to settings.json."""
+    rows = [LegendRow("China <b>", "#d9534f"), LegendRow("Border", "#111", line=True)]
+    return map_settings(rows, STYLES)
 
 
 def test_base_map_loads_only_leaflet_and_its_own_files_from_the_static_server(base):
@@ -96,66 +108,77 @@ def test_base_map_loads_only_leaflet_and_its_own_files_from_the_static_server(ba
         assert "http" not in url
 
 
-def test_rendered_base_map_has_no_cdn_script_or_stylesheet(base):
+def test_rendered_base_map_has_no_cdn_script_or_stylesheet(base, settings):
     _, page = base
     tags = [t.group(0) for t in TAG.finditer(page)]
     urls = [u for t in tags for u in URL.findall(t)]
     assert urls, "Leaflet itself should be loaded"
     for url in urls:
         assert url.startswith("/app/static/"), url
-    lowered = page.lower()
-    assert "cdn" not in lowered
+    text = (page + json.dumps(settings)).lower()
+    assert "cdn" not in text
     # the only web addresses are the optional online bases' tiles and attribution links,
     # which load only when a reader chooses one
     online = set()
     for _, provider in ONLINE_TILES:
         online.add(provider.build_url().lower())
         online |= {u.lower() for u in re.findall(r'href="([^"]+)"', provider.html_attribution)}
-    found = set(re.findall(r'https?://[^"\\ ]+', page.lower().replace('\\"', '"')))
+    found = set(re.findall(r'https?://[^"\\ ]+', text.replace('\\"', '"')))
     assert found <= online, found - online
 
 
-def test_base_map_fetches_base_layers_from_the_static_server(base):
+def test_base_map_script_is_one_call_that_reads_the_settings_file(base):
     _, page = base
-    call = re.search(r"atlasMap\.addBaseLayers\(map_\w+, (\{.*\})\);", page)
-    settings = json.loads(call.group(1))
-    assert settings["url"] == "/app/static"
-    assert settings["layers"] == ["land", "lakes", "rivers"]
-    assert set(settings["styles"]) == {"land", "lakes", "rivers"}
+    assert re.search(r'atlasMap\.start\(map_\w+, "/app/static"\);', page)
+    assert '"/atlas/settings.json"' in WEB_JS
+    for call in ("addBaseLayers", "addUnits", "addFrame", "addLayerControl", "addLegend"):
+        assert f"atlasMap.{call}(" not in page
+
+
+def test_settings_fetch_the_base_layers_from_the_static_server(settings):
+    assert settings["base"]["layers"] == ["land", "lakes", "rivers"]
+    assert set(settings["base"]["styles"]) == {"land", "lakes", "rivers"}
     assert '"/base/" + name + ".geojson"' in WEB_JS
 
 
-def test_base_map_legend_is_escaped(base):
-    _, page = base
-    assert "China &lt;b&gt;" in page
-    assert "China <b>" not in page
+def test_settings_legend_is_escaped_and_explains_the_change_outlines(settings):
+    assert "China &lt;b&gt;" in settings["legend"]
+    assert "China <b>" not in settings["legend"]
+    assert "changed hands" in settings["legend"]
+    assert "year before" in settings["legend"]
+
+
+def test_settings_panes_take_no_pointer_and_sit_above_the_land(settings):
+    panes = dict(settings["panes"])
+    assert panes["borders"] > panes["water"] > panes["neighbours"]
+    assert 'pane.style.pointerEvents = "none"' in WEB_JS
 
 
 def test_base_map_static_url_is_configurable():
-    m = base_map([], {}, static_url="/elsewhere")
+    m = base_map(static_url="/elsewhere")
     assert [url for _, url in m.default_js] == [
         "/elsewhere/leaflet/leaflet.js",
         "/elsewhere/atlas/atlas.js",
     ]
-    assert "/app/static" not in m.get_root().render()
+    page = m.get_root().render()
+    assert "/app/static" not in page
+    assert '"/elsewhere"' in page
 
 
 # ------------------------------------------------------------------ the units and borders
 
 
-def test_base_map_loads_the_units_borders_and_places_once_with_their_styles(base):
-    _, page = base
-    settings = _call(page, "addUnits")
-    assert settings["url"] == "/app/static"
-    assert settings["lines"]["de_facto"] == {"color": "#444444", "weight": 2.0, "dash": "8 4 2 4"}
-    assert settings["unit"]["selectedColor"] == SELECTED_COLOR
+def test_settings_style_the_units_borders_and_places_loaded_once(settings):
+    units = settings["units"]
+    assert units["lines"]["de_facto"] == {"color": "#444444", "weight": 2.0, "dash": "8 4 2 4"}
+    assert units["unit"]["selectedColor"] == SELECTED_COLOR
     for name in ("units", "lines", "places"):
         assert f'"/atlas/{name}.geojson"' in WEB_JS
 
 
 def test_base_map_is_the_same_whatever_the_year():
-    first = base_map([LegendRow("China", "#d9534f")], STYLES).get_root().render()
-    again = base_map([LegendRow("China", "#d9534f")], STYLES).get_root().render()
+    first = base_map().get_root().render()
+    again = base_map().get_root().render()
     strip = re.compile(r"_[0-9a-f]{32}")
     assert strip.sub("", first) == strip.sub("", again)
 

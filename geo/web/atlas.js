@@ -158,6 +158,8 @@
           }
           return name + "<br>Held by: " + s[2];
         }, {sticky: true});
+        // after streamlit-folium's own click handler has counted the click
+        layer.on("click", function () { setTimeout(function () { sendClick(id); }, 0); });
         layer.on("mouseover", function () { layer.setStyle(settings.hover); });
         layer.on("mouseout", function () { layer.setStyle(unitStyle(state.current[id])); });
       }
@@ -171,6 +173,34 @@
     });
     state.placeLayer = L.layerGroup().addTo(map);
     state.clauses = fetchJSON(settings.url + "/atlas/clauses.json");
+  }
+
+  // The fields of streamlit-folium's value that it copies from its global data
+  // unchanged, in the order in which it builds the value (its value is compared
+  // as JSON, so the order matters)
+  var CLICK_FIELDS = [
+    "last_object_clicked_count", "last_object_clicked_tooltip", "last_object_clicked_popup",
+    "all_drawings", "last_active_drawing"
+  ];
+
+  // streamlit-folium sends a click only after a fixed 250 ms debounce, with
+  // the clicked polygon's whole geometry. Send the same value at once, with the
+  // unit's id in place of the geometry, through the component API that
+  // streamlit-folium exposes (window.Streamlit), and record it as sent the way
+  // streamlit-folium does: its debounced call then finds nothing new to send.
+  // When the page asks for a field this cannot fill (the bounds, the centre,
+  // the point clicked), the click is left to streamlit-folium.
+  function sendClick(id) {
+    var g = window.__GLOBAL_DATA__;
+    if (!g || !g.returned_objects || !window.Streamlit) { return; }
+    var asked = g.returned_objects;
+    if (asked.some(function (k) { return CLICK_FIELDS.indexOf(k) < 0; })) { return; }
+    g.last_active_drawing = {type: "Feature", properties: {id: id}, geometry: null};
+    var value = {};
+    CLICK_FIELDS.forEach(function (k) { if (asked.indexOf(k) >= 0) { value[k] = g[k]; } });
+    if (JSON.stringify(value) === JSON.stringify(g.previous_data)) { return; }
+    g.previous_data = value;
+    window.Streamlit.setComponentValue(value);
   }
 
   // restyle the units and redraw the year's border pieces, by id
@@ -336,12 +366,29 @@
     map.on("baselayerchange", function (e) { useOffline(map, e.layer === offline); });
   }
 
+  // The base map's one call: its settings come from the static server
+  // (settings.json, written by geo/mapview.py), so that the map's script, which
+  // streamlit-folium sends again with every year's update, stays a few lines.
+  function start(map, url) {
+    var settings = fetchJSON(url + "/atlas/settings.json");
+    (settings.panes || []).forEach(function (nz) {
+      var pane = map.createPane(nz[0]);
+      pane.style.zIndex = nz[1];
+      pane.style.pointerEvents = "none";
+    });
+    ["base", "frame", "units", "control"].forEach(function (part) {
+      settings[part] = settings[part] || {};
+      settings[part].url = url;
+    });
+    addBaseLayers(map, settings.base);
+    addFrame(map, settings.frame);
+    addUnits(map, settings.units);
+    addLayerControl(map, settings.control);
+    addLegend(map, settings.legend || "");
+  }
+
   window.atlasMap = {
-    addFrame: addFrame,
-    addLayerControl: addLayerControl,
-    addBaseLayers: addBaseLayers,
-    addLegend: addLegend,
-    addUnits: addUnits,
+    start: start,
     update: update,
     pruneFeatureGroups: pruneFeatureGroups,
     widthAt: widthAt
