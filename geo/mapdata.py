@@ -101,23 +101,36 @@ class MapUpdate:
     def to_json(self) -> dict:
         """The update as the map's script reads it (see ``update`` in web/atlas.js).
 
-        Every string in it is already escaped for HTML.
+        Units drawn alike, and border pieces drawn alike, are sent as one
+        group with the ids it applies to: a year has a few holders and line
+        styles but dozens of units and pieces, and the update travels with
+        every step that changes the map. Every string in it is already
+        escaped for HTML.
+
+        Examples
+        --------
+        >>> update = MapUpdate(
+        ...     {"a": UnitStyle("china", "#f00", "Qing", False),
+        ...      "b": UnitStyle("china", "#f00", "Qing", True)},
+        ...     {"e1": ("described", "china-russia", "aigun")}, {})
+        >>> data = update.to_json()
+        >>> data["styles"], data["selected"]
+        ([['china', '#f00', 'Qing', '', '', '', ['a', 'b']]], 'b')
+        >>> data["lines"]
+        [['described', 'china-russia', 'aigun', ['e1']]]
         """
+        styles: dict[tuple, list[str]] = {}
+        for uid, u in self.units.items():
+            look = (u.side, u.color, html_text(u.holder), u.hatch)
+            styles.setdefault((*look, html_text(u.status), html_text(u.sovereign)), []).append(uid)
+        lines: dict[tuple[str, str, str], list[str]] = {}
+        for aid, style in self.lines.items():
+            lines.setdefault(tuple(style), []).append(aid)
         return {
-            "units": {
-                uid: [
-                    s.side,
-                    s.color,
-                    html_text(s.holder),
-                    s.selected,
-                    s.hatch,
-                    html_text(s.status),
-                    html_text(s.sovereign),
-                    s.changed,
-                ]
-                for uid, s in self.units.items()
-            },
-            "lines": {aid: list(style) for aid, style in self.lines.items()},
+            "styles": [[*look, ids] for look, ids in styles.items()],
+            "selected": next((uid for uid, u in self.units.items() if u.selected), None),
+            "changed": [uid for uid, u in self.units.items() if u.changed],
+            "lines": [[*style, ids] for style, ids in lines.items()],
             "ghosts": list(self.ghosts),
             "title": html_text(self.title),
             "lang": self.lang,

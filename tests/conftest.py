@@ -66,6 +66,23 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
+def expand_update(data: dict) -> tuple[dict[str, list], dict[str, list]]:
+    """The units' and the border pieces' states from a map update's groups, by id.
+
+    As ``expandUnits`` and ``expandLines`` in geo/web/atlas.js read them: a unit's
+    state is ``[side, colour, holder, selected, hatch, status, sovereign, changed]``,
+    a piece's ``[kind, sides, treaty]``.
+    """
+    changed = set(data["changed"])
+    units = {
+        uid: [*g[:3], uid == data["selected"], *g[3:6], uid in changed]
+        for g in data["styles"]
+        for uid in g[6]
+    }
+    lines = {aid: g[:3] for g in data["lines"] for aid in g[3]}
+    return units, lines
+
+
 def unescape(text: str) -> str:
     """Undo geo.text.md_escape (backslash before Markdown specials)."""
     return _MD_ESCAPE.sub(r"\1", text)

@@ -16,6 +16,7 @@ import json
 import re
 
 import pytest
+from conftest import expand_update
 
 from geo.atlas import Atlas, load_atlas, situation_json, year_view
 from geo.mapdata import line_atoms, map_update
@@ -89,12 +90,13 @@ def test_bench_year_layer_to_js(benchmark, atlas):
     assert "window.feature_group.push(feature_group_feature_group_0);" in js
     # every unit is styled by its side, primorye Russian in 1860
     update = json.loads(re.search(r"atlasMap\.update\((\{.*\})\);", js).group(1))
-    styled = {uid: u[0] for uid, u in update["units"].items()}
+    units, lines = expand_update(update)
+    styled = {uid: u[0] for uid, u in units.items()}
     assert set(styled) == set(atlas.unit_ids)
     assert styled["primorye"] == "russia"
     assert styled["manchuria"] == "china"
     # border pieces by certainty, and every place of the year
-    assert "described" in {kind for kind, _, _ in update["lines"].values()}
+    assert "described" in {kind for kind, _, _ in lines.values()}
     assert view.places
     assert sorted(update["places"]) == sorted(p.id for p in view.places)
     # the map id is rewritten to the div streamlit-folium creates

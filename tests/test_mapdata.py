@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import shapely
+from conftest import expand_update
 from shapely.geometry import LineString, box
 
 from geo.atlas import year_view
@@ -51,12 +52,28 @@ def test_an_edge_with_no_treaty_line_is_one_atom():
     assert atom.units == ("a", "b") and atom.treaties == frozenset()
 
 
+def test_update_sends_units_and_pieces_drawn_alike_as_one_group():
+    qing = UnitStyle("china", "#d55e00", "Qing", False)
+    update = MapUpdate(
+        {"a": qing, "b": qing, "c": UnitStyle("russia", "#0072b2", "Russia", True, changed=True)},
+        dict.fromkeys(("e1", "e2"), ("described", "china-russia", "aigun")),
+        {},
+    )
+    data = update.to_json()
+    assert [g[6] for g in data["styles"]] == [["a", "b"], ["c"]]
+    assert data["lines"] == [["described", "china-russia", "aigun", ["e1", "e2"]]]
+    units, lines = expand_update(data)
+    assert units["c"] == ["russia", "#0072b2", "Russia", True, "", "", "", True]
+    assert units["a"] == ["china", "#d55e00", "Qing", False, "", "", "", False]
+    assert lines["e2"] == ["described", "china-russia", "aigun"]
+
+
 def test_update_escapes_the_holder_and_the_place_names():
     update = MapUpdate(
         {"a": UnitStyle("china", "#d9534f", EVIL, False)}, {}, {"p": f"{EVIL} · x · y"}
     )
     data = update.to_json()
-    assert data["units"]["a"][2] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert expand_update(data)[0]["a"][2] == "&lt;img src=x onerror=alert(1)&gt;"
     assert data["places"]["p"].startswith("&lt;img")
 
 

@@ -7,7 +7,7 @@ import re
 
 import folium
 import pytest
-from conftest import ROOT
+from conftest import ROOT, expand_update
 
 from geo.atlas import LegendRow
 from geo.mapdata import MapUpdate, UnitStyle
@@ -194,7 +194,8 @@ def layer_page():
 
 def test_year_layer_sends_the_update_and_no_geometry(layer_page):
     data = _call(layer_page, "update")
-    assert data["units"]["a"] == [
+    units, lines = expand_update(data)
+    assert units["a"] == [
         "china",
         "#d9534f",
         "Holder &lt;script&gt;alert(1)&lt;/script&gt;",
@@ -204,12 +205,12 @@ def test_year_layer_sends_the_update_and_no_geometry(layer_page):
         "",
         False,
     ]
-    assert data["lines"] == {"e0": ["demarcated", "china-russia", "aigun"]}
+    assert lines == {"e0": ["demarcated", "china-russia", "aigun"]}
     assert "coordinates" not in layer_page.split("atlasMap.update(")[1]
 
 
 def test_a_divided_unit_is_hatched_in_its_sovereigns_colour(layer_page):
-    unit = _call(layer_page, "update")["units"]["b"]
+    unit = expand_update(_call(layer_page, "update"))[0]["b"]
     assert unit[4:] == ["#d9534f", "lease", "Qing &lt;script&gt;alert(1)&lt;/script&gt;", False]
     assert "hatchFill(s[1], s[4])" in WEB_JS
 
@@ -228,8 +229,10 @@ def test_year_layer_prunes_old_feature_groups(layer_page):
 def test_an_empty_update_still_prunes():
     page = _render(year_layer(MapUpdate({}, {}, {})))
     expected = {
-        "units": {},
-        "lines": {},
+        "styles": [],
+        "selected": None,
+        "changed": [],
+        "lines": [],
         "places": {},
         "ghosts": [],
         "title": "Held by",

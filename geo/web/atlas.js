@@ -203,9 +203,32 @@
     window.Streamlit.setComponentValue(value);
   }
 
+  // The update sends units drawn alike as one group with their ids (see
+  // MapUpdate.to_json in geo/mapdata.py); each unit's state is
+  // [side, colour, holder, selected, hatch, status, sovereign, changed]
+  function expandUnits(data) {
+    var units = {}, changed = {};
+    (data.changed || []).forEach(function (id) { changed[id] = true; });
+    (data.styles || []).forEach(function (g) {
+      g[6].forEach(function (id) {
+        units[id] = [g[0], g[1], g[2], id === data.selected, g[3], g[4], g[5], changed[id] === true];
+      });
+    });
+    return units;
+  }
+
+  // and border pieces drawn alike as one group: each piece's [kind, sides, treaty]
+  function expandLines(data) {
+    var lines = {};
+    (data.lines || []).forEach(function (g) {
+      g[3].forEach(function (id) { lines[id] = [g[0], g[1], g[2]]; });
+    });
+    return lines;
+  }
+
   // restyle the units and redraw the year's border pieces, by id
   function update(data) {
-    var units = data.units, selected = null, lang = data.lang || "en";
+    var units = expandUnits(data), lines = expandLines(data), selected = null, lang = data.lang || "en";
     if (lang !== state.lang) {
       state.lang = lang;
       state.neighbourLabels.forEach(function (lf) { lf[0].setContent(localName(lf[1])); });
@@ -237,10 +260,10 @@
         dashArray: ghost.dash, className: "line line-ghost"
       }}));
     });
-    Object.keys(data.lines).forEach(function (id) {
-      var kind = data.lines[id][0], sides = data.lines[id][1], look = styles[kind], atom = state.atoms[id];
+    Object.keys(lines).forEach(function (id) {
+      var kind = lines[id][0], sides = lines[id][1], look = styles[kind], atom = state.atoms[id];
       // a piece drawn by a treaty shows the clause that drew it on hover
-      var clause = state.clauses[data.lines[id][2]];
+      var clause = state.clauses[lines[id][2]];
       if (!atom || !look) { return; }
       var style = {
         color: look.color, weight: look.weight, opacity: 0.95,
