@@ -221,6 +221,9 @@ def write_link(
 def download(year: int) -> dict[str, str]:
     """The label, file name and type of the map page's download of a year.
 
+    A click downloads without a rerun: a rerun would register the file again
+    while the browser fetches it, and under load the fetch could find it gone.
+
     Examples
     --------
     >>> download(1860)["file_name"]
@@ -230,6 +233,7 @@ def download(year: int) -> dict[str, str]:
         "label": f"Download {year} as GeoJSON, with its citation",
         "file_name": f"sino-russian-border-{year}.geojson",
         "mime": "application/geo+json",
+        "on_click": "ignore",
     }
 
 
