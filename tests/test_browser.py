@@ -14,8 +14,10 @@ from urllib.parse import quote, urlsplit
 import pytest
 from conftest import DATA, ROOT
 
+from geo.atlas import load_atlas
 from geo.cite import dataset_version
 from geo.mapview import CHANGED_COLOR, LAYER_LABELS
+from geo.quiz import make_quiz
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +25,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 expect = sync_api.expect
 
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# a seed whose first question is answered by clicking the map (Primorye, 1860)
+QUIZ_CLICK_SEED = 2
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 BASE_LAYERS = ("land", "lakes", "rivers")
 SIDE_COLORS = {
@@ -199,6 +203,23 @@ def test_click_on_polygon_shows_context(server: str, page_and_traffic):
         "geometry": None,
     }
     assert sent["last_object_clicked_count"] >= 1
+
+
+def test_a_quiz_question_is_answered_by_a_click_on_the_map(server: str, page_and_traffic):
+    # the quiz's map asks for the same click fields as the atlas's, so sendClick serves it too
+    page, _ = page_and_traffic
+    questions = make_quiz(load_atlas(), QUIZ_CLICK_SEED)
+    question = questions[0]
+    assert question.kind == "click", "the seed no longer starts with a click question"
+    page.goto(f"{server}/quiz?seed={QUIZ_CLICK_SEED}")
+    frame = page.frame_locator(IFRAME)
+    expect(frame.locator(f"path.territory-{question.unit}")).to_be_attached(timeout=30_000)
+    lon, lat = UNITS[question.unit]["seeds"][0]
+    to_point = f"const p = m.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y];"
+    point = map_call(page, to_point)
+    frame.locator(".leaflet-container").click(position={"x": point[0], "y": point[1]})
+    expect(page.locator(".st-key-quiz_feedback")).to_contain_text("Right.", timeout=15_000)
+    expect(page.locator(".st-key-quiz_score")).to_contain_text("Score: 1 of 1")
 
 
 def test_click_again_after_choosing_another_territory(server: str, page_and_traffic):

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import run, unescape
+from conftest import expand_update, run, unescape
 from streamlit.testing.v1 import AppTest
 
 from geo.compare import KEYS, SAME
@@ -33,7 +33,8 @@ def maps(at: AppTest) -> list[dict]:
 def holders(args: dict) -> dict[str, str]:
     match = _UPDATE.search(args["feature_group"])
     assert match, args["feature_group"][:300]
-    return {uid: html.unescape(u[2]) for uid, u in json.loads(match.group(1))["units"].items()}
+    units, _ = expand_update(json.loads(match.group(1)))
+    return {uid: html.unescape(u[2]) for uid, u in units.items()}
 
 
 def table(at: AppTest):

@@ -194,7 +194,8 @@
     var g = window.__GLOBAL_DATA__;
     if (!g || !g.returned_objects || !window.Streamlit) { return; }
     var asked = g.returned_objects;
-    if (asked.some(function (k) { return CLICK_FIELDS.indexOf(k) < 0; })) { return; }
+    // a page that asks for nothing back (the tour) is not rerun by a click
+    if (!asked.length || asked.some(function (k) { return CLICK_FIELDS.indexOf(k) < 0; })) { return; }
     g.last_active_drawing = {type: "Feature", properties: {id: id}, geometry: null};
     var value = {};
     CLICK_FIELDS.forEach(function (k) { if (asked.indexOf(k) >= 0) { value[k] = g[k]; } });
