@@ -69,33 +69,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_static(args: argparse.Namespace) -> int:
     # the app does the same at start-up; done first, Streamlit starts with its static folder
-    from geo.assets import install_static
+    from geo.assets import install_map
     from geo.atlas import last_year
-    from geo.dataio import read_json
     from geo.errors import DataError
-    from geo.frame import land_geometry, load_neighbours
     from geo.mapdata import line_atoms
-    from geo.mapview import map_files
     from geo.validate import checked_atlas
 
     try:
         _check_data(args.data)
         atlas = checked_atlas(args.data, last_year=last_year())
-        land = land_geometry(read_json(args.data / "base" / "land.geojson"))
-        neighbours = load_neighbours(args.data / "neighbours.json")
-        files = map_files(
-            atlas, line_atoms(atlas.edges, atlas.treaty_lines), land, neighbours, last_year()
-        )
+        atoms = line_atoms(atlas.edges, atlas.treaty_lines)
+        changed = install_map(atlas, atoms, args.data, args.out, last_year())
     except _Refused as exc:
         return _fail(str(exc), 2)
     except DataError as exc:
         return _fail(f"{_display(Path(exc.file))}: {exc.feature}: {exc.reason}", 1)
     except OSError as exc:
-        return _fail(f"cannot read {_display(Path(exc.filename or args.data))}: {_reason(exc)}", 1)
-    try:
-        changed = install_static(args.out, args.data / "base", files)
-    except OSError as exc:
-        return _fail(f"cannot write {_display(Path(exc.filename or args.out))}: {_reason(exc)}", 1)
+        where = Path(exc.filename or args.out)
+        verb = "write" if args.out in (where, *where.parents) else "read"
+        return _fail(f"cannot {verb} {_display(where)}: {_reason(exc)}", 1)
     print(f"{_display(args.out)}: {len(changed)} file(s) written or removed")
     return 0
 

@@ -16,9 +16,15 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+from geo.atlas import Atlas
+from geo.dataio import read_json
+from geo.frame import land_geometry, load_neighbours
+from geo.mapdata import Atom
+from geo.mapview import map_files
 
 LEAFLET_PACKAGE = "js_lib_leaflet"
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
@@ -91,6 +97,32 @@ def install_static(
             owned.add(dst)
             written += _copy_if_changed(src, dst)
     return written + prune_static(static_dir, owned)
+
+
+def install_map(
+    atlas: Atlas, atoms: Sequence[Atom], data_dir: Path, static_dir: Path, last_year: int
+) -> list[Path]:
+    """Write everything the map loads into ``static_dir``; return what changed.
+
+    The one way the static folder is filled, at the app's start-up
+    (:func:`geo.loaders.static_files`) and by ``python -m geo static``: the
+    land and the neighbours are read from ``data_dir``, the map's documents
+    made by :func:`geo.mapview.map_files`, and all of it installed by
+    :func:`install_static`.
+
+    Examples
+    --------
+    >>> from geo.atlas import load_atlas
+    >>> from geo.config import DATA_DIR
+    >>> out = Path(tempfile.mkdtemp())
+    >>> _ = install_map(load_atlas(), (), DATA_DIR, out, 2000)
+    >>> (out / "atlas" / "settings.json").is_file()
+    True
+    """
+    land = land_geometry(read_json(data_dir / "base" / "land.geojson"))
+    neighbours = load_neighbours(data_dir / "neighbours.json")
+    files = map_files(atlas, atoms, land, neighbours, last_year)
+    return install_static(static_dir, data_dir / "base", files)
 
 
 def prune_static(static_dir: Path, keep: set[Path], now: float | None = None) -> list[Path]:

@@ -12,15 +12,12 @@ from datetime import date
 import streamlit as st
 
 from geo.areas import Comparison, compare, load_figures
-from geo.assets import install_static
+from geo.assets import install_map
 from geo.atlas import Atlas, last_year
 from geo.cite import Citation, cite_view, dataset_version
-from geo.config import BASE_DIR, DATA_DIR, FIRST_YEAR, REPO, STATIC_DIR
-from geo.dataio import read_json
+from geo.config import DATA_DIR, FIRST_YEAR, REPO, STATIC_DIR
 from geo.errors import DataError
-from geo.frame import land_geometry, load_neighbours
 from geo.mapdata import Atom, line_atoms
-from geo.mapview import map_files
 from geo.sources import catalogue
 from geo.text import md_escape
 from geo.timeline import strip_spec
@@ -78,10 +75,7 @@ def citation(year: int, view: str, lang: str) -> Citation:
 @st.cache_resource(show_spinner=False)
 def static_files() -> int:
     """Put Leaflet, the map's files, the units, the borders and the base layers in place."""
-    land = land_geometry(read_json(BASE_DIR / "land.geojson"))
-    neighbours = load_neighbours(DATA_DIR / "neighbours.json")
-    generated = map_files(atlas(), map_atoms(), land, neighbours, last_year())
-    return len(install_static(STATIC_DIR, BASE_DIR, generated))
+    return len(install_map(atlas(), map_atoms(), DATA_DIR, STATIC_DIR, last_year()))
 
 
 def atlas_or_stop() -> tuple[Atlas, tuple[Comparison, ...]]:
