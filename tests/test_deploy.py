@@ -91,6 +91,12 @@ def test_the_app_listens_on_this_machine_only_by_default():
     assert config["server"]["address"] == "localhost"
 
 
+def test_the_served_app_takes_commands_from_no_parent_frame(server):
+    # Streamlit's default list names its cloud's hosts, which may rerun or stop the app
+    with urllib.request.urlopen(f"{server}/_stcore/host-config", timeout=10) as reply:
+        assert json.load(reply)["allowedOrigins"] == []
+
+
 # ------------------------------------------------------------------ the configuration
 
 
