@@ -3,13 +3,20 @@
 Each loader runs once per server process; the pages share what it returns and
 treat it as read-only. :func:`atlas_or_stop` is how a page asks for the data: if
 the data fail their checks, the page shows why and stops, with no traceback.
+:func:`atlas_map` draws the map with the base map rendered once per process.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import folium
 import streamlit as st
+import streamlit_folium
+from streamlit import dataframe_util
 
 from geo.areas import Comparison, compare, load_figures
 from geo.assets import install_map
@@ -18,6 +25,7 @@ from geo.cite import Citation, cite_view, dataset_version
 from geo.config import DATA_DIR, FIRST_YEAR, REPO, STATIC_DIR
 from geo.errors import DataError
 from geo.mapdata import Atom, line_atoms
+from geo.mapview import base_map
 from geo.sources import catalogue
 from geo.text import md_escape
 from geo.timeline import strip_spec
@@ -53,8 +61,14 @@ def map_atoms() -> tuple[Atom, ...]:
 
 @st.cache_resource(show_spinner=False)
 def event_strip(last: int) -> dict:
-    """The event strip's chart, made once per process (and year, as the slider's last)."""
-    return strip_spec(atlas().events, FIRST_YEAR, last)
+    """The event strip's chart, made once per process (and year, as the slider's last).
+
+    Its table is converted to Arrow here, once: given rows, Streamlit would
+    convert them again on every run.
+    """
+    spec = strip_spec(atlas().events, FIRST_YEAR, last)
+    arrow = dataframe_util.convert_anything_to_arrow_bytes
+    return spec | {"datasets": {n: arrow(t) for n, t in spec.get("datasets", {}).items()}}
 
 
 @st.cache_resource(show_spinner=False)
@@ -95,3 +109,119 @@ def atlas_or_stop() -> tuple[Atlas, tuple[Comparison, ...]]:
         st.error(f"{FAILED}\n\n{md_escape(str(exc).replace(f'{REPO}/', ''))}")
         st.stop()
         raise  # st.stop() raises; this keeps the type checker honest
+
+
+@dataclass(frozen=True)
+class _BaseMap:
+    # the arguments of streamlit-folium's component that come from the base map alone
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    defaults: dict[str, Any]
+
+
+@st.cache_resource(show_spinner=False)
+def _base_map() -> _BaseMap:
+    # st_folium's own steps, on a map of our own made once (st_folium mutates the map it is given)
+    m = base_map()
+    m.get_root().render()
+    m.render()
+    html, header = streamlit_folium._get_html(m), streamlit_folium._get_header(m)
+    script = streamlit_folium._get_map_string(m)
+    south_west, north_east = m.get_bounds()
+    bounds = {
+        "_southWest": {"lat": south_west[0], "lng": south_west[1]},
+        "_northEast": {"lat": north_east[0], "lng": north_east[1]},
+    }
+    return _BaseMap(
+        script=script,
+        header=header,
+        html=html,
+        map_id=streamlit_folium.get_full_id(m),
+        css_links=tuple(dict.fromkeys(href for _, href in m.default_css)),
+        js_links=tuple(dict.fromkeys(src for _, src in m.default_js)),
+        defaults={**MAP_RETURN_DEFAULTS, "bounds": bounds, "zoom": m.options.get("zoom")},
+    )
+
+
+# what st_folium returns before the reader has touched the map (streamlit-folium 0.27)
+MAP_RETURN_DEFAULTS: dict[str, Any] = dict.fromkeys(
+    (
+        "last_clicked",
+        "last_object_clicked",
+        "last_object_clicked_count",
+        "last_object_clicked_tooltip",
+        "last_object_clicked_popup",
+        "all_drawings",
+        "last_active_drawing",
+        "bounds",
+        "zoom",
+        "last_circle_radius",
+        "last_circle_polygon",
+        "selected_layers",
+        "selected_tags",
+        "last_geocoder_result",
+    )
+)
+
+
+def atlas_map(
+    layer: folium.FeatureGroup,
+    *,
+    key: str,
+    height: int,
+    returned_objects: Sequence[str],
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    on_change: Callable[[], None] | None = None,
+) -> dict | None:
+    """``st_folium(base_map(), feature_group_to_add=layer, use_container_width=True, ...)``, faster.
+
+    The base map (:func:`geo.mapview.base_map`) is the same on every run, yet
+    ``st_folium`` renders it anew each time, about a third of a slider step's
+    script. This element sends streamlit-folium's component the same arguments
+    as ``st_folium`` does (``tests/test_loaders.py`` holds the two side by
+    side), with the base map's part made once per process: only the year's
+    feature group is rendered on each run. It relies on streamlit-folium's
+    module functions, so the requirements pin its version.
+
+    Returns
+    -------
+    dict or None
+        What ``st_folium`` returns: the reader's last interaction with the map,
+        restricted to ``returned_objects``.
+    """
+    base = _base_map()
+    # the feature group is rendered into a map of its own, as st_folium does, and named map_div
+    group = streamlit_folium._get_feature_group_string(layer, map=base_map(), idx=0)
+    hash_key = streamlit_folium.generate_js_hash(base.script, key, False)
+
+    def _on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+        if on_change is not None:
+            on_change()
+
+    return streamlit_folium._component_func(
+        script=base.script,
+        header=base.header,
+        html=base.html,
+        id=base.map_id,
+        key=hash_key,
+        height=height,
+        width=None,  # the container's width
+        returned_objects=list(returned_objects),
+        default={k: v for k, v in base.defaults.items() if k in returned_objects},
+        zoom=zoom,
+        center=center,
+        feature_group=group,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=list(base.css_links),
+        js_links=list(base.js_links),
+        on_change=_on_change,
+        wrap_longitude=False,
+    )

@@ -467,7 +467,6 @@ def map_options(focus: tuple[tuple[float, float], int] | None) -> dict:
     """
     return {
         "height": HEIGHT,
-        "use_container_width": True,
         "returned_objects": ["last_active_drawing", "last_object_clicked_count"],
         "center": focus[0] if focus else None,
         "zoom": focus[1] if focus else None,

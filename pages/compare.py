@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import compare, loaders
 from geo.atlas import last_year
 from geo.compare import KEYS
 from geo.config import FIRST_YEAR
 from geo.mapdata import VIEW_LABELS, VIEWS, map_update
-from geo.mapview import base_map, year_layer
+from geo.mapview import year_layer
 from geo.session import MAP_PAGE, YEAR_HELP, map_link
 
 atlas, _ = loaders.atlas_or_stop()
@@ -60,12 +59,10 @@ for where, key, map_key, label in zip(
             )
         )
         update = map_update(atlas, loaders.map_atoms(), year, None, view)
-        st_folium(
-            base_map(),
+        loaders.atlas_map(
+            year_layer(update),
             key=map_key,
-            feature_group_to_add=year_layer(update),
             height=compare.MAP_HEIGHT,
-            use_container_width=True,
             returned_objects=["center", "zoom"],
             center=shared.center if shared else None,
             zoom=shared.zoom if shared else None,

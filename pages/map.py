@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import loaders, session
 from geo.atlas import last_year, local_name
@@ -13,7 +12,7 @@ from geo.changes import change_years
 from geo.cite import FORMATS, cited_situation
 from geo.config import FIRST_YEAR, LANGS
 from geo.mapdata import VIEW_LABELS, VIEWS, map_update
-from geo.mapview import base_map, map_options, unit_focus, year_layer
+from geo.mapview import map_options, unit_focus, year_layer
 from geo.panels import change_caption, context_panel, passage_panel, text_version
 from geo.session import KEYS
 from geo.text import md_escape
@@ -69,12 +68,7 @@ with col_text, st.container(key="passage"):
 with map_slot:
     update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
     options = map_options(unit_focus(atlas, selected))
-    st_folium(
-        base_map(),
-        key=KEYS.map,
-        feature_group_to_add=update,
-        **options,
-    )
+    loaders.atlas_map(update, key=KEYS.map, **options)
 with col_map:
     name = {None: session.NO_TERRITORY, **{u.id: local_name(u, lang) for u in atlas.units}}
     st.selectbox(session.TERRITORY_CHOICE, list(name), key=KEYS.selected, format_func=name.get)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import secrets
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import loaders, quiz
 from geo.mapdata import map_update
-from geo.mapview import HEIGHT, base_map, year_layer
+from geo.mapview import HEIGHT, year_layer
 from geo.session import MAP_PAGE, map_link
 from geo.text import md_escape
 
@@ -73,12 +72,10 @@ if question.kind == "click":
     st.caption(f"The map shows {shown}, as it stood on 31 December. Drag it to look around.")
     selected = question.unit if answer else None
     update = map_update(atlas, loaders.map_atoms(), shown, selected, question.view)
-    st_folium(
-        base_map(),
+    loaders.atlas_map(
+        year_layer(update),
         key=quiz.map_key(seed, index),
-        feature_group_to_add=year_layer(update),
         height=HEIGHT,
-        use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked_count"],
     )
 st.caption(f"Seed {seed}: the link with ?seed={seed} gives everyone these questions.")

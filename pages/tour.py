@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import loaders, tour
 from geo.atlas import last_year
 from geo.config import DATA_DIR
 from geo.errors import DataError
 from geo.mapdata import map_update
-from geo.mapview import CENTER, HEIGHT, ZOOM, base_map, unit_focus, year_layer
+from geo.mapview import CENTER, HEIGHT, ZOOM, unit_focus, year_layer
 from geo.session import MAP_PAGE, map_link
 from geo.text import md_escape
 
@@ -72,14 +71,10 @@ with col_text, st.container(key="tour_stop_text"):
 
 with col_map:
     center, zoom = stop.focus or unit_focus(atlas, stop.unit) or (CENTER, ZOOM)
-    st_folium(
-        base_map(),
+    loaders.atlas_map(
+        year_layer(map_update(atlas, loaders.map_atoms(), stop.year, stop.unit, stop.view)),
         key=tour.KEYS.map,
-        feature_group_to_add=year_layer(
-            map_update(atlas, loaders.map_atoms(), stop.year, stop.unit, stop.view)
-        ),
         height=HEIGHT,
-        use_container_width=True,
         returned_objects=[],
         center=center,
         zoom=zoom,
