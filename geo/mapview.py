@@ -3,7 +3,7 @@
 The base map (:func:`base_map`) renders identically on every run, so
 streamlit-folium keeps its iframe, the user's zoom and pan; everything that
 changes with the year goes into the feature group of :func:`year_layer`,
-sent with ``st_folium(feature_group_to_add=...)``.
+sent with the map element (:func:`geo.loaders.atlas_map`, which passes it on to streamlit-folium).
 
 Leaflet comes from the installed ``django-js-lib-leaflet`` package and the
 base geography from ``data/base``; both are served by Streamlit's static
@@ -455,7 +455,7 @@ def unit_focus(atlas: Atlas, unit_id: str | None) -> tuple[tuple[float, float], 
 
 
 def map_options(focus: tuple[tuple[float, float], int] | None) -> dict:
-    """The options of ``st_folium`` for the atlas map, focused on a unit or not.
+    """The options of the map element (:func:`geo.loaders.atlas_map`), focused on a unit or not.
 
     The map returns only what a click needs: the clicked unit and the click
     counter, so that panning and zooming do not rerun the page.
