@@ -32,6 +32,25 @@ from geo.timeline import strip_spec
 from geo.validate import checked_atlas
 
 FAILED = "The atlas data failed its checks, so nothing can be shown."
+# what st_folium returns before the reader has touched the map (streamlit-folium 0.27)
+MAP_RETURN_DEFAULTS: dict[str, Any] = dict.fromkeys(
+    (
+        "last_clicked",
+        "last_object_clicked",
+        "last_object_clicked_count",
+        "last_object_clicked_tooltip",
+        "last_object_clicked_popup",
+        "all_drawings",
+        "last_active_drawing",
+        "bounds",
+        "zoom",
+        "last_circle_radius",
+        "last_circle_polygon",
+        "selected_layers",
+        "selected_tags",
+        "last_geocoder_result",
+    )
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -145,27 +164,6 @@ def _base_map() -> _BaseMap:
         js_links=tuple(dict.fromkeys(src for _, src in m.default_js)),
         defaults={**MAP_RETURN_DEFAULTS, "bounds": bounds, "zoom": m.options.get("zoom")},
     )
-
-
-# what st_folium returns before the reader has touched the map (streamlit-folium 0.27)
-MAP_RETURN_DEFAULTS: dict[str, Any] = dict.fromkeys(
-    (
-        "last_clicked",
-        "last_object_clicked",
-        "last_object_clicked_count",
-        "last_object_clicked_tooltip",
-        "last_object_clicked_popup",
-        "all_drawings",
-        "last_active_drawing",
-        "bounds",
-        "zoom",
-        "last_circle_radius",
-        "last_circle_polygon",
-        "selected_layers",
-        "selected_tags",
-        "last_geocoder_result",
-    )
-)
 
 
 def atlas_map(
