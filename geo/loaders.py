@@ -18,6 +18,7 @@ import streamlit as st
 import streamlit_folium
 from streamlit import dataframe_util
 
+from geo import tables
 from geo.areas import Comparison, compare, load_figures
 from geo.assets import install_map
 from geo.atlas import Atlas, last_year
@@ -88,6 +89,18 @@ def event_strip(last: int) -> dict:
     spec = strip_spec(atlas().events, FIRST_YEAR, last)
     arrow = dataframe_util.convert_anything_to_arrow_bytes
     return spec | {"datasets": {n: arrow(t) for n, t in spec.get("datasets", {}).items()}}
+
+
+@st.cache_resource(show_spinner="Making the data files…")
+def full_data() -> dict[str, bytes]:
+    """The whole dataset in every download format, made once per process."""
+    return {fmt: tables.full_data(atlas(), fmt) for fmt in tables.DOWNLOADS}
+
+
+@st.cache_data(max_entries=16, show_spinner="Making the files of the year…")
+def situation_data(year: int) -> dict[str, bytes]:
+    """The situation on 31 December of a year, in every download format."""
+    return {fmt: tables.situation_data(atlas(), year, fmt) for fmt in tables.DOWNLOADS}
 
 
 @st.cache_resource(show_spinner=False)

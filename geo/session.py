@@ -347,12 +347,17 @@ def jump_to_event(state: MutableMapping, first: int, last: int) -> None:
             return
 
 
-def download_ready(state: MutableMapping, pressed: bool, view: tuple) -> bool:
-    """Whether the map page offers the year's file: from "Prepare" until the view changes.
+def download_ready(
+    state: MutableMapping, pressed: bool, view: tuple, key: str = KEYS.prepared
+) -> bool:
+    """Whether a page offers the file of a view: from "Prepare" until the view changes.
 
     The file is then sent with the page, so that it is there when the reader
     clicks, whatever other sessions do; a step of the slider drops it again,
-    so that stepping sends no file.
+    so that stepping sends no file. (A file made on the click itself, from a
+    callable, is kept by Streamlit 1.67 for no session, and the end of any two
+    other sessions' runs deletes it, under load before the browser fetches it.)
+    ``key`` is where the prepared view is kept: one per page.
 
     Examples
     --------
@@ -365,8 +370,8 @@ def download_ready(state: MutableMapping, pressed: bool, view: tuple) -> bool:
     False
     """
     if pressed:
-        state[KEYS.prepared] = view
-    return state.get(KEYS.prepared) == view
+        state[key] = view
+    return state.get(key) == view
 
 
 def play_tick(state: MutableMapping, change_years: Sequence[int], last: int) -> bool:

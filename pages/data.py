@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import date
 
 import streamlit as st
@@ -10,7 +10,7 @@ import streamlit as st
 from geo import loaders, tables
 from geo.atlas import last_year
 from geo.config import DATA_DIR, FIRST_YEAR
-from geo.session import DEFAULT_YEAR
+from geo.session import DEFAULT_YEAR, download_ready
 from geo.sources import LOCAL_URL, catalogue_rows, citation, embed_snippet, software_rows
 from geo.text import md_escape
 from geo.validate import validate
@@ -32,17 +32,18 @@ st.dataframe(tables.period_rows(atlas), key="periods_table", **TABLE)
 
 st.header("Downloads", anchor=False)
 st.caption(
-    "Each file is made when you click; a year is as it stood on 31 December. CSV has no geometry."
+    "A year is as it stood on 31 December; its files are made when you ask for them. "
+    "CSV has no geometry."
 )
 
 
-def downloads(what: str, title: str, make: Callable[[str], bytes]) -> None:
-    """One button per format, each making its file when clicked."""
+def downloads(what: str, title: str, files: Mapping[str, bytes]) -> None:
+    """One button per format, each sending its file, which comes with the page."""
     columns = st.columns(len(tables.DOWNLOADS))
     for column, (fmt, (label, mime)) in zip(columns, tables.DOWNLOADS.items(), strict=True):
         column.download_button(
             f"{title} ({label})",
-            data=lambda fmt=fmt: make(fmt),
+            data=files[fmt],
             file_name=tables.download_name(what, fmt),
             mime=mime,
             key=f"download_{what.split('-')[0]}_{fmt}",
@@ -51,13 +52,15 @@ def downloads(what: str, title: str, make: Callable[[str], bytes]) -> None:
         )
 
 
-downloads("all", "All data", lambda fmt: tables.full_data(atlas, fmt))
+# sent with the page rather than made on the click: Streamlit 1.67 keeps a file made on the
+# click for no session, and under load other sessions' runs delete it before it is fetched
+downloads("all", "All data", loaders.full_data())
 year = st.slider(
     "The situation in the year", FIRST_YEAR, last_year(), DEFAULT_YEAR, key="data_year"
 )
-downloads(
-    f"situation-{year}", f"Situation in {year}", lambda f: tables.situation_data(atlas, year, f)
-)
+pressed = st.button("Prepare the files of the year", key="prepare_situation")
+if download_ready(st.session_state, pressed, (year,), "prepared_situation"):
+    downloads(f"situation-{year}", f"Situation in {year}", loaders.situation_data(year))
 
 st.header("The article", anchor=False)
 st.markdown(md_escape(atlas.article.attribution))

@@ -9,9 +9,23 @@ from geo.atlas import last_year
 from geo.config import FIRST_YEAR
 from geo.mapdata import VIEW_LABELS, VIEWS
 from geo.render import FORMATS, PREVIEW_DPI, file_name, render_map
-from geo.session import MAP_PAGE, YEAR_HELP, first_view, map_link
+from geo.session import MAP_PAGE, YEAR_HELP, download_ready, first_view, map_link
 
 YEAR, VIEW, FORMAT = "print_year", "print_view", "print_format"
+PREPARE, PREPARED, DOWNLOAD = "print_prepare", "print_prepared", "print_download"
+
+
+@st.cache_data(max_entries=8, show_spinner="Drawing the page at full resolution…")
+def printable(year: int, view: str, fmt: str) -> bytes:
+    """The A4 page in a format, at full resolution, drawn once per year, view and format."""
+    return render_map(loaders.atlas(), year, view, fmt)
+
+
+@st.cache_data(max_entries=32, show_spinner="Drawing the map…")
+def preview(year: int, view: str) -> bytes:
+    """The page as a PNG at screen resolution, drawn once per year and view."""
+    return render_map(loaders.atlas(), year, view, "png", dpi=PREVIEW_DPI)
+
 
 st.title("Print a map")
 st.caption(
@@ -31,24 +45,20 @@ with controls:
     year = st.slider("Year", FIRST_YEAR, last_year(), key=YEAR, help=YEAR_HELP)
     view = st.radio("View", list(VIEWS), format_func=VIEW_LABELS.__getitem__, key=VIEW)
     fmt = st.radio("Format", list(FORMATS), format_func=str.upper, horizontal=True, key=FORMAT)
-    st.download_button(
-        f"Download this map ({fmt.upper()})",
-        # drawn only when clicked, at full resolution
-        data=lambda: render_map(atlas, year, view, fmt),
-        file_name=file_name(year, view, fmt),
-        mime=FORMATS[fmt],
-        key="print_download",
-        on_click="ignore",
-        type="primary",
-        icon=":material/download:",
-    )
+    # drawn at full resolution once asked for, then sent with the page until the map changes
+    pressed = st.button("Prepare the download", key=PREPARE, icon=":material/print:")
+    if download_ready(st.session_state, pressed, (year, view, fmt), PREPARED):
+        st.download_button(
+            f"Download this map ({fmt.upper()})",
+            data=printable(year, view, fmt),
+            file_name=file_name(year, view, fmt),
+            mime=FORMATS[fmt],
+            key=DOWNLOAD,
+            on_click="ignore",
+            type="primary",
+            icon=":material/download:",
+        )
     st.page_link(MAP_PAGE, label="Open on the map", query_params=map_link(year, None, view))
-
-
-@st.cache_data(max_entries=32, show_spinner="Drawing the map…")
-def preview(year: int, view: str) -> bytes:
-    """The page as a PNG at screen resolution, drawn once per year and view."""
-    return render_map(loaders.atlas(), year, view, "png", dpi=PREVIEW_DPI)
 
 
 page.image(

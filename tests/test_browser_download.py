@@ -1,7 +1,8 @@
-"""The map page's download holds the year the page shows, also right after a burst of steps.
+"""The downloads of the map, Print and Data pages hold the year shown, also after a burst of steps.
 
-The download button's data is a callable, run when the reader clicks: the file
-must be made from the run the page shows, not from one the burst left behind.
+Each page makes its file when the reader asks for it and sends it with the
+page: the file must be made from the run the page shows, not from one the
+burst left behind.
 """
 
 from __future__ import annotations
@@ -98,4 +99,53 @@ def test_download_after_a_burst_of_steps_holds_the_year_shown(server, page, atla
     assert earlier["date"] == f"{START + 3}-12-31"
     assert holders(earlier) == holders(situation(atlas, START + 3))
     assert holders(earlier) != holders(doc)
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "prepare", "button", "name"),
+    [
+        (
+            "/print",
+            ".st-key-print_prepare button",
+            ".st-key-print_download button",
+            "sino-russian-border-{year}-control.png",
+        ),
+        (
+            "/data",
+            ".st-key-prepare_situation button",
+            ".st-key-download_situation_geojson button",
+            "sino-russian-border-atlas-situation-{year}.geojson",
+        ),
+    ],
+)
+def test_print_and_data_downloads_after_a_burst_hold_the_year_shown(
+    server, page, path, prepare, button, name
+):
+    page.goto(f"{server}{path}")
+    slider = page.get_by_role("slider")
+    expect(slider).to_be_visible(timeout=60_000)
+    year = int(slider.get_attribute("aria-valuetext")) + 6
+    slider.focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuetext", str(year), timeout=WAIT_MS)
+    expect(page.locator(APP)).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=WAIT_MS
+    )
+    page.locator(prepare).click()
+    expect(page.locator(button)).to_be_visible(timeout=60_000)
+    expect(page.locator(APP)).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=60_000
+    )
+    with page.expect_download(timeout=60_000) as info:
+        page.locator(button).click()
+    done = info.value
+    assert done.failure() is None
+    assert done.suggested_filename == name.format(year=year)
+    data = Path(done.path()).read_bytes()
+    if name.endswith(".png"):
+        assert data.startswith(b"\x89PNG")
+    else:
+        assert json.loads(data)["date"] == f"{year}-12-31"
     assert page.errors == []

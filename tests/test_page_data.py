@@ -1,10 +1,10 @@
 """AppTest tests of the Data page (pages/data.py), and of the table and file functions it shows.
 
-The page lists the territories and periods, offers the data as files made on
-a click, names the source and licence of every data file, runs the checks of
+The page lists the territories and periods, offers the data as files (a
+year's once asked for), names the source and licence of every data file, runs the checks of
 ``python -m geo validate``, says how to cite the atlas and how to embed it.
-The download buttons hand their callables to Streamlit's media file manager;
-a spy keeps them, so that the tests open the real files.
+The download buttons hand their files to Streamlit's media file manager; a
+spy keeps them, so that the tests open the real files.
 """
 
 from __future__ import annotations
@@ -31,22 +31,25 @@ FORMATS = ("geojson", "gpkg", "csv")
 
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple]:
-    """Every download the page registers: file name -> (callable, MIME type)."""
+    """Every download the page sends: file name -> (a maker of its bytes, MIME type)."""
     made: dict[str, tuple] = {}
-    real = MediaFileManager.add_deferred
+    real = MediaFileManager.add
 
-    def spy(self, make, mimetype, coordinates, file_name=None, **kwargs):
-        made[file_name] = (make, mimetype)
-        return real(self, make, mimetype, coordinates, file_name, **kwargs)
+    def spy(self, data, mimetype, coordinates, file_name=None, *args, **kwargs):
+        if file_name is not None:
+            made[file_name] = (lambda: data, mimetype)
+        return real(self, data, mimetype, coordinates, file_name, *args, **kwargs)
 
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    monkeypatch.setattr(MediaFileManager, "add", spy)
     return made
 
 
 @pytest.fixture
 def page(load_page, downloads):
-    """The Data page, run once, with its downloads kept."""
-    return run(load_page(PAGE))
+    """The Data page, run once with the year's files prepared, with its downloads kept."""
+    at = run(load_page(PAGE))
+    at.button(key="prepare_situation").click()
+    return run(at)
 
 
 def _gpkg_layers(data: bytes, tmp_path: Path) -> dict[str, int]:
@@ -116,6 +119,11 @@ def test_the_full_data_downloads_are_real_files(page, downloads, atlas: Atlas, t
 
 def test_the_situation_downloads_follow_the_year(page, downloads, atlas: Atlas, tmp_path: Path):
     page.slider(key="data_year").set_value(1905)
+    run(page)
+    # another year: its files are not made until they are asked for
+    assert {b.key for b in page.get("download_button")} == {f"download_all_{f}" for f in FORMATS}
+    assert not any("situation-1905" in name for name in downloads)
+    page.button(key="prepare_situation").click()
     run(page)
     make, _ = downloads["sino-russian-border-atlas-situation-1905.geojson"]
     assert json.loads(make())["date"] == "1905-12-31"
