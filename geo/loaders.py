@@ -8,7 +8,7 @@ the data fail their checks, the page shows why and stops, with no traceback.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -187,7 +187,6 @@ def atlas_map(
     returned_objects: Sequence[str],
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
-    on_change: Callable[[], None] | None = None,
 ) -> dict | None:
     """``st_folium(base_map(), feature_group_to_add=layer, use_container_width=True, ...)``, faster.
 
@@ -211,9 +210,8 @@ def atlas_map(
     hash_key = streamlit_folium.generate_js_hash(base.script, key, False)
 
     def _on_change() -> None:
+        # as st_folium does: the reader's last interaction, under the page's own key
         st.session_state[key] = st.session_state.get(hash_key, {})
-        if on_change is not None:
-            on_change()
 
     return streamlit_folium._component_func(
         script=base.script,
