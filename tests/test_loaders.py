@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import streamlit_folium
+from conftest import run
 from streamlit_folium import st_folium
 
 from geo import loaders
 from geo.atlas import Atlas
 from geo.mapdata import line_atoms, map_update
 from geo.mapview import base_map, map_options, unit_focus, year_layer
+from geo.session import MAP_PAGE
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 # folium names every element with a random hex suffix (map_1f2e…, feature_group_…)
 _RANDOM_ID = re.compile(r"_[0-9a-f]{32}")
@@ -67,3 +74,18 @@ def test_atlas_map_base_is_the_same_on_every_run(
         assert first[name] == second[name], name
     assert first["feature_group"] != second["feature_group"]
     assert second["feature_group"].count("window.feature_group.push") == 1
+
+
+def test_what_a_page_loads_is_frozen_out_of_the_collectors_walk(
+    load_page: Callable[[str], AppTest],
+) -> None:
+    # Streamlit's collection after every run walks every object the collector tracks
+    loaders.frozen_heap.clear()  # as in a new process, whatever other tests have loaded
+    run(load_page(MAP_PAGE))
+    tracked = {id(o) for o in gc.get_objects()}
+    loaded = loaders.atlas()
+    assert loaders.frozen_heap() >= len(loaded.units)
+    for obj in (loaded, loaded.units, loaded.units[0], loaders.map_atoms(), loaders._base_map()):
+        assert id(obj) not in tracked, type(obj).__name__
+    made_after = [object()]
+    assert id(made_after) in {id(o) for o in gc.get_objects()}
