@@ -72,7 +72,7 @@
       function (l) { return map && map.hasLayer(l); });
   }
 
-  // The units and the pieces of border are loaded once, synchronously: they
+  // The settings and the units are loaded once, synchronously: the units
   // must exist when streamlit-folium binds its click handlers to the map's
   // layers, which it does when the map starts.
   function fetchJSON(url) {
@@ -89,7 +89,9 @@
   var state = {
     map: null, settings: null, units: {}, current: {}, atoms: {}, lines: null,
     places: {}, placeLayer: null, clauses: {}, lang: "en",
-    unitLayer: null, baseLayers: [], offline: true, sea: null, neighbourLabels: []
+    unitLayer: null, baseLayers: [], offline: true, sea: null, neighbourLabels: [],
+    // settles when the borders, places and clauses have arrived (see loadLater)
+    later: Promise.resolve()
   };
 
   // a unit's or a neighbour's name in the language of the last update (English is "name")
@@ -164,15 +166,38 @@
         layer.on("mouseout", function () { layer.setStyle(unitStyle(state.current[id])); });
       }
     }).addTo(map);
-    fetchJSON(settings.url + "/atlas/lines.geojson").features.forEach(function (f) {
-      state.atoms[f.id] = f;
-    });
     state.lines = L.layerGroup().addTo(map);
-    fetchJSON(settings.url + "/atlas/places.geojson").features.forEach(function (f) {
-      state.places[f.id] = f.geometry.coordinates;
-    });
     state.placeLayer = L.layerGroup().addTo(map);
-    state.clauses = fetchJSON(settings.url + "/atlas/clauses.json");
+  }
+
+  // The pieces of border, the places and the treaty clauses have no click
+  // handlers, so they need not hold up the map's first frame: they are
+  // fetched in parallel as the map starts, and the year's update draws the
+  // borders and the places once all three are here.
+  function fetchJSONLater(url) {
+    return fetch(url)
+      .then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      })
+      .catch(function (e) {
+        console.warn("atlas: could not load " + url + " (" + e.message + ")");
+        return null;
+      });
+  }
+
+  function loadLater(url) {
+    return Promise.all([
+      fetchJSONLater(url + "/atlas/lines.geojson"),
+      fetchJSONLater(url + "/atlas/places.geojson"),
+      fetchJSONLater(url + "/atlas/clauses.json")
+    ]).then(function (docs) {
+      ((docs[0] || {}).features || []).forEach(function (f) { state.atoms[f.id] = f; });
+      ((docs[1] || {}).features || []).forEach(function (f) {
+        state.places[f.id] = f.geometry.coordinates;
+      });
+      state.clauses = docs[2] || {};
+    });
   }
 
   // The fields of streamlit-folium's value that it copies from its global data
@@ -229,7 +254,7 @@
 
   // restyle the units and redraw the year's border pieces, by id
   function update(data) {
-    var units = expandUnits(data), lines = expandLines(data), selected = null, lang = data.lang || "en";
+    var units = expandUnits(data), selected = null, lang = data.lang || "en";
     if (lang !== state.lang) {
       state.lang = lang;
       state.neighbourLabels.forEach(function (lf) { lf[0].setContent(localName(lf[1])); });
@@ -250,6 +275,15 @@
       if (s[3]) { selected = layer; }
     });
     if (selected) { selected.bringToFront(); }
+    // updates that come before the borders and places keep their order
+    // (a failed drawing is reported and does not stop the next year's)
+    state.later = state.later
+      .then(function () { drawLines(data); drawPlaces(data); })
+      .catch(function (e) { console.error("atlas: " + e); });
+  }
+
+  function drawLines(data) {
+    var lines = expandLines(data);
     state.lines.clearLayers();
     var styles = state.settings.lines, ghost = state.settings.ghost;
     // the border of the year before, where it no longer runs, as a dashed ghost
@@ -276,6 +310,9 @@
       if (clause) { piece.bindTooltip(clause, {sticky: true, className: "atlas-clause"}); }
       state.lines.addLayer(piece);
     });
+  }
+
+  function drawPlaces(data) {
     state.placeLayer.clearLayers();
     var look = state.settings.place;
     Object.keys(data.places).forEach(function (id) {
@@ -394,6 +431,7 @@
   // (settings.json, written by geo/mapview.py), so that the map's script, which
   // streamlit-folium sends again with every year's update, stays a few lines.
   function start(map, url) {
+    state.later = loadLater(url);
     var settings = fetchJSON(url + "/atlas/settings.json");
     (settings.panes || []).forEach(function (nz) {
       var pane = map.createPane(nz[0]);

@@ -1,0 +1,72 @@
+"""Browser tests of what the map's first paint waits for, and of what a step fetches.
+
+The map is the first thing a reader looks for: its scripts must not queue behind the event
+strip's chart, its territories must not wait for the borders and places, and a step of the
+slider must not make the browser fetch anything from the server.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_browser import IFRAME
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+# from the top page's first script on, each animation frame looks for a territory in the map
+FIRST_TERRITORY_JS = """
+(() => {
+  if (window.top !== window) return;
+  const tick = () => {
+    const ifr = document.querySelector(IFRAME);
+    const doc = ifr ? ifr.contentDocument : null;
+    if (doc && doc.querySelector('path.territory')) {
+      window.__firstTerritory = performance.now();
+      return;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();
+""".replace("IFRAME", repr(IFRAME))
+# Streamlit's chunk of the Vega-Lite element: the strip's chart, with Vega behind it
+VEGA_CHUNK = "ArrowVegaLiteChart"
+
+
+@pytest.fixture
+def fresh_page(browser):
+    """A page in a new context (an empty cache), offline but for this machine."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route(
+        re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])"),
+        lambda route: route.abort("internetdisconnected"),
+    )
+    context.add_init_script(FIRST_TERRITORY_JS)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_the_territories_are_coloured_before_the_borders_arrive(server: str, fresh_page):
+    page = fresh_page
+    held = []
+    # the borders' file is held back until the territories have their year's colours
+    page.context.route("**/app/static/atlas/lines.geojson", lambda route: held.append(route))
+    page.goto(f"{server}/?year=1860")
+    frame = page.frame_locator(IFRAME)
+    expect(frame.locator("path.territory-primorye.side-russia")).to_be_attached()
+    expect(frame.locator("path.territory-manchuria.side-china")).to_be_attached()
+    assert frame.locator("path.line").count() == 0
+    page.wait_for_function("() => true")  # lets Playwright hand over the held request
+    assert len(held) == 1
+    held[0].continue_()
+    # the year's borders follow, the treaty lines among them
+    expect(frame.locator("path.line").first).to_be_attached()
+    expect(frame.locator("path.line-described").first).to_be_attached()
