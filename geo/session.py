@@ -20,6 +20,9 @@ from geo.params import parse_choice, parse_unit, parse_year
 DEFAULT_YEAR = 1860
 # Play moves one year on at this pace: slow enough to read the caption of a change
 PLAY_SECONDS = 1.2
+# the height the event strip's chart takes on the page (legend, marks and axis), which its
+# place keeps until it is drawn (see strip_due)
+STRIP_SLOT_PX = 181
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class SessionKeys:
     prepare: str = "prepare_download"
     prepared: str = "prepared_download"
     strip: str = "event_strip"
+    strip_due: str = "event_strip_due"
     view: str = "view"
     lang: str = "lang"
     playing: str = "playing"
@@ -390,3 +394,23 @@ def event_jumper(state: MutableMapping, first: int, last: int) -> Callable[[], N
     1689
     """
     return partial(jump_to_event, state, first, last)
+
+
+def strip_due(state: MutableMapping) -> bool:
+    """Whether this run of the map page draws the event strip: from the session's second run on.
+
+    The strip's chart brings some 800 KB of Vega scripts, which the browser
+    fetches and compiles while the map's own scripts queue behind them. The
+    session's first run leaves the strip's place empty, so the map paints
+    first; the map's first reply to the server starts the next run, which
+    draws the strip.
+
+    Examples
+    --------
+    >>> state = {}
+    >>> strip_due(state), strip_due(state)
+    (False, True)
+    """
+    due = bool(state.get(KEYS.strip_due))
+    state[KEYS.strip_due] = True
+    return due

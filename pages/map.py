@@ -40,7 +40,10 @@ map_slot = col_map.container(key="map_slot")
 with col_map.container(key="controls"):
     year = st.slider("Year", FIRST_YEAR, last_year(), key=KEYS.year, help=session.YEAR_HELP)
     jump = session.event_jumper(state, FIRST_YEAR, last_year())
-    st.vega_lite_chart(loaders.event_strip(last_year()), key=KEYS.strip, on_select=jump)
+    if session.strip_due(state):
+        st.vega_lite_chart(loaders.event_strip(last_year()), key=KEYS.strip, on_select=jump)
+    else:  # its place, kept until the map has painted
+        st.container(height=session.STRIP_SLOT_PX, border=False, key="event_strip_slot")
     with st.container(horizontal=True, key="time_controls"):
         for label, key, forward in session.CHANGE_BUTTONS:
             args = (state, change_years(atlas), forward)

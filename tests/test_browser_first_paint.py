@@ -54,6 +54,23 @@ def fresh_page(browser):
         context.close()
 
 
+def test_the_map_paints_before_the_event_strip_is_fetched(server: str, fresh_page):
+    page = fresh_page
+    page.goto(f"{server}/?year=1860")
+    chart = page.locator(".st-key-event_strip svg.marks, .st-key-event_strip canvas").first
+    expect(chart).to_be_attached()
+    painted = page.evaluate("window.__firstTerritory")
+    fetched = page.evaluate(
+        "(name) => performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes(name)).map(e => e.startTime)",
+        VEGA_CHUNK,
+    )
+    assert painted is not None and fetched, (painted, fetched)
+    assert min(fetched) > painted, f"the chart's scripts at {fetched} ms, the map at {painted} ms"
+    # the strip's place was kept: the controls under it sit where the chart leaves them
+    assert page.locator(".st-key-event_strip_slot").count() == 0
+
+
 def test_the_territories_are_coloured_before_the_borders_arrive(server: str, fresh_page):
     page = fresh_page
     held = []

@@ -491,3 +491,13 @@ def test_the_map_in_words_changes_with_the_year_and_the_view(app):
     run(at)
     assert "Sovereign by treaty Qing dynasty" in text_of(at, "text_version")
     assert text_of(at_year(at, 1899), "text_version") != text_of(at_year(at, 1903), "text_version")
+
+
+def test_the_event_strip_keeps_its_place_on_the_first_run_and_is_drawn_on_the_next(app):
+    at = run(app)
+    # the first run leaves the strip's place empty, so the map's scripts load first
+    assert not at.get("vega_lite_chart")
+    assert len(at.get_by_key("event_strip_slot")) == 0
+    at = run(at)  # the map's first reply brings this run
+    (chart,) = at.get("vega_lite_chart")
+    assert json.loads(chart.proto.spec)["params"][0]["name"] == "event"
