@@ -9,8 +9,14 @@ import streamlit as st
 
 from geo.session import PAGES
 
+# The page's icon is an emoji, which the browser draws from a data: address. Streamlit sets the
+# page's title again on every run, and with the default icon (a file) the browser then fetched
+# /favicon.png from the server on every step of the slider.
 st.set_page_config(
-    page_title="Sino-Russian Border Atlas", layout="wide", initial_sidebar_state="collapsed"
+    page_title="Sino-Russian Border Atlas",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed",
 )
 navigation = st.navigation(
     [

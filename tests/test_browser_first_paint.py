@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import IFRAME
+from test_browser import IFRAME, open_year, settled
 
 pytestmark = pytest.mark.browser
 
@@ -87,3 +87,18 @@ def test_the_territories_are_coloured_before_the_borders_arrive(server: str, fre
     # the year's borders follow, the treaty lines among them
     expect(frame.locator("path.line").first).to_be_attached()
     expect(frame.locator("path.line-described").first).to_be_attached()
+
+
+def test_a_step_of_the_slider_fetches_nothing_from_the_server(server: str, fresh_page):
+    page = fresh_page
+    open_year(page, server, 1855)
+    settled(page)
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.get_by_role("slider").focus()
+    for year in range(1856, 1862):
+        page.keyboard.press("ArrowRight")
+        expect(page.get_by_role("slider")).to_have_attribute("aria-valuetext", str(year))
+        settled(page)
+    # the page's title is set again on every run, and a favicon file was fetched again each time
+    assert [u for u in fetched if not u.startswith("data:")] == []
