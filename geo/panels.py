@@ -268,6 +268,27 @@ def _clauses(atlas: Atlas, unit_id: str, year: int) -> str:
     )
 
 
+def joined(blocks: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    r"""The blocks with each run of adjacent ``markdown`` blocks joined into one.
+
+    Each element costs the browser a render on every run of the page, so
+    paragraphs that look alike are sent as one Markdown element; blocks of
+    other styles stay as they are.
+
+    Examples
+    --------
+    >>> joined([("markdown", "a"), ("markdown", "- b"), ("caption", "c"), ("markdown", "d")])
+    (('markdown', 'a\n\n- b'), ('caption', 'c'), ('markdown', 'd'))
+    """
+    out: list[tuple[str, str]] = []
+    for style, text in blocks:
+        if out and style == out[-1][0] == "markdown":
+            out[-1] = (style, f"{out[-1][1]}\n\n{text}")
+        else:
+            out.append((style, text))
+    return tuple(out)
+
+
 def _present(*blocks: tuple[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple((style, text) for style, text in blocks if text)
 

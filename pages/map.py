@@ -13,7 +13,7 @@ from geo.cite import FORMATS, cited_situation
 from geo.config import FIRST_YEAR, LANGS
 from geo.mapdata import VIEW_LABELS, VIEWS, map_update
 from geo.mapview import map_options, unit_focus, year_layer
-from geo.panels import change_caption, context_panel, passage_panel, text_version
+from geo.panels import change_caption, context_panel, joined, passage_panel, text_version
 from geo.session import KEYS
 from geo.text import md_escape
 
@@ -66,7 +66,7 @@ with col_text, st.container(key="passage"):
     passage = passage_panel(atlas, year)
     st.caption(passage.trail)
     st.subheader(passage.heading, anchor=False)
-    for style, text in passage.blocks():
+    for style, text in joined(passage.blocks()):
         SHOW[style](text)
 with map_slot:
     update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
@@ -90,7 +90,7 @@ with st.container(key="context"):
     else:
         ctx = context_panel(atlas, figures, selected, year, lang)
         st.subheader(ctx.heading, anchor=False)
-        for style, text in ctx.blocks():
+        for style, text in joined(ctx.blocks()):
             SHOW[style](text)
         for section in ctx.sections:
             st.expander(section.heading).markdown("\n\n".join(section.paragraphs))

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from conftest import unescape
 
-from geo.panels import ContextPanel, PassagePanel, context_panel, passage_panel
+from geo.panels import ContextPanel, PassagePanel, context_panel, joined, passage_panel
 
 EVIL = "*bold* [link](https://example.com) <b>x</b> ![img](//host/x.png)"
 _UNESCAPED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
@@ -108,6 +108,17 @@ def test_panel_blocks_leave_out_empty_text_and_keep_the_order(atlas):
     context = context_panel(atlas, (), "zhenbao", 1969)
     assert [text for _, text in context.blocks()][:2] == [context.names, context.holding]
     assert all(style in {"markdown", "caption"} for style, _ in context.blocks())
+
+
+@pytest.mark.parametrize("unit, year", [("manchuria", 1900), ("zhenbao", 1969), ("primorye", 1860)])
+def test_joined_blocks_send_each_run_of_markdown_as_one_element(atlas, unit, year):
+    blocks = context_panel(atlas, (), unit, year).blocks()
+    elements = joined(blocks)
+    styles = [style for style, _ in elements]
+    assert len(elements) < len(blocks)
+    assert not any(a == b == "markdown" for a, b in zip(styles, styles[1:], strict=False))
+    # every text is kept, in its order, a paragraph apart
+    assert "\n\n".join(t for _, t in elements) == "\n\n".join(t for _, t in blocks)
 
 
 def test_context_panel_says_who_controls_and_who_is_sovereign(atlas):
