@@ -283,7 +283,7 @@ _PROBE_JS = """
 # frame looks into the map's iframe until it holds a territory. A polled frame
 # is the definition's own resolution (the first frame that would paint it), and
 # needs no script inside the component's document.
-_FIRST_PAINT_JS = """
+FIRST_PAINT_JS = """
 (() => {
   if (window.top !== window) return;
   const tick = () => {
@@ -601,7 +601,7 @@ def measure_floor(browser: Browser, server: Server, steps: int) -> list[FloorSte
 def first_map_paint(page: Page, url: str) -> float:
     """Open ``url`` in a fresh context's page; ms from navigation start to the first territory.
 
-    The page's context must have ``_FIRST_PAINT_JS`` as an init script.
+    The page's context must have ``FIRST_PAINT_JS`` as an init script.
     """
     page.goto(url, timeout=NAVIGATION_TIMEOUT_MS)
     page.wait_for_function(
@@ -707,7 +707,7 @@ def measure_atlas(
     out: Json = {}
     cold = _new_context(browser)
     try:
-        cold.add_init_script(_FIRST_PAINT_JS)
+        cold.add_init_script(FIRST_PAINT_JS)
         out["first_map_paint_cold_ms"] = first_map_paint(
             cold.new_page(), f"{server.url}/?year={START_YEAR}"
         )
@@ -717,7 +717,7 @@ def measure_atlas(
 
     context = _new_context(browser)
     try:
-        context.add_init_script(_FIRST_PAINT_JS)
+        context.add_init_script(FIRST_PAINT_JS)
         page = context.new_page()
         out["first_map_paint_ms"] = first_map_paint(page, f"{server.url}/?year={START_YEAR}")
         page.locator(f'{APP_ROOT}[data-test-script-state="notRunning"]').wait_for(

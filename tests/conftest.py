@@ -21,7 +21,7 @@ from geo.session import MAP_PAGE
 
 if TYPE_CHECKING:
     import pandas as pd
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext, Page
     from streamlit.testing.v1 import AppTest
 
 ROOT = REPO
@@ -120,6 +120,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield live.url
     finally:
         stop_server(live)
+
+
+# every address that is not this machine's
+OFF_MACHINE = re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])")
+
+
+def offline_context(browser: Browser, **options: object) -> BrowserContext:
+    """A new browser context (1400 × 1000 unless told) refusing every request off this machine."""
+    context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **options})
+    context.route(OFF_MACHINE, lambda route: route.abort("internetdisconnected"))
+    return context
+
+
+@pytest.fixture
+def offline_page(browser: Browser) -> Iterator[Page]:
+    """A new page in a context of its own (an empty cache), refusing requests off this machine."""
+    context = offline_context(browser)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

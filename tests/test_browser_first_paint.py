@@ -7,8 +7,6 @@ slider must not make the browser fetch anything from the server.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from test_browser import IFRAME, open_year, settled
 
@@ -16,42 +14,17 @@ pytestmark = pytest.mark.browser
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
+from benchmarks.step import FIRST_PAINT_JS  # noqa: E402 (it needs playwright)
 
-# from the top page's first script on, each animation frame looks for a territory in the map
-FIRST_TERRITORY_JS = """
-(() => {
-  if (window.top !== window) return;
-  const tick = () => {
-    const ifr = document.querySelector(IFRAME);
-    const doc = ifr ? ifr.contentDocument : null;
-    if (doc && doc.querySelector('path.territory')) {
-      window.__firstTerritory = performance.now();
-      return;
-    }
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-})();
-""".replace("IFRAME", repr(IFRAME))
 # Streamlit's chunk of the Vega-Lite element: the strip's chart, with Vega behind it
 VEGA_CHUNK = "ArrowVegaLiteChart"
 
 
 @pytest.fixture
-def fresh_page(browser):
-    """A page in a new context (an empty cache), offline but for this machine."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.route(
-        re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])"),
-        lambda route: route.abort("internetdisconnected"),
-    )
-    context.add_init_script(FIRST_TERRITORY_JS)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        yield page
-    finally:
-        context.close()
+def fresh_page(offline_page):
+    """A page in a new context (an empty cache) that notes when the map's first territory shows."""
+    offline_page.add_init_script(FIRST_PAINT_JS)
+    return offline_page
 
 
 def test_the_map_paints_before_the_event_strip_is_fetched(server: str, fresh_page):

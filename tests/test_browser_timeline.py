@@ -7,7 +7,6 @@ The chart is drawn by Vega as SVG, and each mark carries its fields in its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -23,19 +22,9 @@ LOAD_MS = 30_000
 
 
 @pytest.fixture
-def page(browser) -> Iterator[object]:
+def page(offline_page) -> object:
     """A new page in its own browser context, with every request off this machine refused."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.route(
-        re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])"),
-        lambda route: route.abort("internetdisconnected"),
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        yield page
-    finally:
-        context.close()
+    return offline_page
 
 
 def idle(page) -> None:
