@@ -1,6 +1,6 @@
 """How long a step of the year slider takes, in the real app, against a bare floor.
 
-``python -m benchmarks.step [--steps N] [--soak-steps M] [--clicks K] [--out PATH]``
+``python -m benchmarks.step [--steps N] [--soak-steps M] [--clicks K] [--paints P] [--out PATH]``
 starts ``streamlit run app.py`` and ``streamlit run benchmarks/floor_app.py`` on
 free local ports, drives Debian's Chromium with Playwright, prints a table and
 writes every figure, with the raw per-step samples, to a JSON file
@@ -54,9 +54,11 @@ JS heap and server RSS
     process, before and after ``--soak-steps`` more settled steps, in bursts
     left and right so that the year stays in range.
 first map paint
-    A fresh browser context: navigation start to the first frame with a
-    ``path.territory`` in the map's iframe, once on the server's first page
-    (``cold``: the atlas is loaded then) and once more.
+    A fresh browser context (an empty cache): navigation start to the first
+    frame with a ``path.territory`` in the map's iframe, once on the server's
+    first page (``cold``: the atlas is loaded then), then in ``--paints`` more
+    fresh contexts one after another, of which the p50 and p95 are reported
+    (``warm``; one page load is too noisy a sample on a shared machine).
 click
     A click on a point inside a territory (one of its seed points in
     ``data/units.json``): pointerdown to the first frame in which the
@@ -99,6 +101,7 @@ DEFAULT_OUT = Path("out/benchmark-step.json")
 DEFAULT_STEPS = 75
 DEFAULT_SOAK_STEPS = 200
 DEFAULT_CLICKS = 15
+DEFAULT_PAINTS = 7
 START_YEAR = 1855
 FIRST_YEAR = 1640
 LAST_YEAR = 2026
@@ -700,26 +703,32 @@ def _click(page: Page, frames: _Frames, unit: Json) -> Click:
     )
 
 
-def measure_atlas(
-    browser: Browser, server: Server, steps: int, soak_steps: int, clicks: int
-) -> Json:
-    """First map paint, the slider steps, the soak and the clicks, on the atlas."""
-    out: Json = {}
-    cold = _new_context(browser)
+def _fresh_paint(browser: Browser, url: str) -> float:
+    # a context of its own: an empty cache, as on a reader's first visit
+    context = _new_context(browser)
     try:
-        cold.add_init_script(FIRST_PAINT_JS)
-        out["first_map_paint_cold_ms"] = first_map_paint(
-            cold.new_page(), f"{server.url}/?year={START_YEAR}"
-        )
+        context.add_init_script(FIRST_PAINT_JS)
+        return first_map_paint(context.new_page(), url)
     finally:
-        cold.close()
+        context.close()
+
+
+def measure_atlas(
+    browser: Browser, server: Server, steps: int, soak_steps: int, clicks: int, paints: int
+) -> Json:
+    """First map paints, the slider steps, the soak and the clicks, on the atlas."""
+    out: Json = {}
+    url = f"{server.url}/?year={START_YEAR}"
+    out["first_map_paint_cold_ms"] = _fresh_paint(browser, url)
     _log(f"first map paint (cold server): {out['first_map_paint_cold_ms']:.0f} ms")
+    out["first_map_paints_ms"] = [_fresh_paint(browser, url) for _ in range(paints)]
+    _log(f"first map paints (warm server): {out['first_map_paints_ms']}")
 
     context = _new_context(browser)
     try:
         context.add_init_script(FIRST_PAINT_JS)
         page = context.new_page()
-        out["first_map_paint_ms"] = first_map_paint(page, f"{server.url}/?year={START_YEAR}")
+        first_map_paint(page, url)
         page.locator(f'{APP_ROOT}[data-test-script-state="notRunning"]').wait_for(
             state="attached", timeout=NAVIGATION_TIMEOUT_MS
         )
@@ -801,6 +810,7 @@ def summarise(floor: Sequence[FloorStep], atlas: Json) -> Json:
     passage_s = stats([s.passage_ms for s in steps])
     map_s = stats([s.map_ms for s in steps if s.map_ms is not None])
     click_s = stats([c.context_ms for c in atlas["clicks"]])
+    paint_s = stats(atlas["first_map_paints_ms"])
     ws_all = stats([s.ws_bytes for s in steps])
     ws_map = stats([s.ws_bytes for s in steps if s.map_changed])
     before: Memory = atlas["memory_before"]
@@ -818,7 +828,8 @@ def summarise(floor: Sequence[FloorStep], atlas: Json) -> Json:
         "js_heap_after_bytes": after.js_heap_used,
         "server_rss_before_bytes": before.server_rss,
         "server_rss_after_bytes": after.server_rss,
-        "first_map_paint_ms": atlas["first_map_paint_ms"],
+        "first_map_paint_ms": paint_s.p50,
+        "first_map_paint_p95_ms": paint_s.p95,
         "first_map_paint_cold_ms": atlas["first_map_paint_cold_ms"],
         "click_context_p50_ms": click_s.p50,
         "ratio_passage_to_floor": _ratio(passage_s.p50, floor_s.p50),
@@ -852,7 +863,8 @@ def table(figures: Json, counts: Json) -> str:
         ("JS heap after soak", figures["js_heap_after_bytes"], "MB"),
         ("server RSS before soak", figures["server_rss_before_bytes"], "MB"),
         ("server RSS after soak", figures["server_rss_after_bytes"], "MB"),
-        ("first map paint (warm server)", figures["first_map_paint_ms"], "ms"),
+        ("first map paint (warm server) p50", figures["first_map_paint_ms"], "ms"),
+        ("first map paint (warm server) p95", figures["first_map_paint_p95_ms"], "ms"),
         ("first map paint (cold server)", figures["first_map_paint_cold_ms"], "ms"),
         ("click -> context panel p50", figures["click_context_p50_ms"], "ms"),
         ("passage p50 / floor p50", figures["ratio_passage_to_floor"], "x"),
@@ -868,7 +880,8 @@ def table(figures: Json, counts: Json) -> str:
         f"steps: {counts['steps']} ({counts['passage_changed']} changed the passage, "
         f"{counts['map_changed']} the map, {counts['run_batched']} came as one batch); "
         f"soak: {counts['soak_steps']}; "
-        f"clicks: {counts['clicks']}; floor steps: {counts['floor_steps']}"
+        f"clicks: {counts['clicks']}; warm first paints: {counts['paints']}; "
+        f"floor steps: {counts['floor_steps']}"
     )
     return "\n".join(lines)
 
@@ -882,7 +895,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def run(steps: int, soak_steps: int, clicks: int) -> Json:
+def run(steps: int, soak_steps: int, clicks: int, paints: int) -> Json:
     """Serve both apps, measure, and return the report (figures, samples, machine)."""
     started = time.monotonic()
     chromium = shutil.which("chromium")
@@ -895,7 +908,7 @@ def run(steps: int, soak_steps: int, clicks: int) -> Json:
             machine = _machine(browser)
             _log(f"floor: {steps} steps")
             floor = measure_floor(browser, floor_server, steps)
-            atlas = measure_atlas(browser, atlas_server, steps, soak_steps, clicks)
+            atlas = measure_atlas(browser, atlas_server, steps, soak_steps, clicks, paints)
         except BenchmarkError as exc:
             # a page that stops answering is most often a server that failed
             raise BenchmarkError(f"{exc}\n{_server_report(atlas_server, floor_server)}") from exc
@@ -913,6 +926,7 @@ def run(steps: int, soak_steps: int, clicks: int) -> Json:
             "run_batched": sum(s.run_batched for s in atlas_steps),
             "soak_steps": soak_steps,
             "clicks": len(atlas["clicks"]),
+            "paints": len(atlas["first_map_paints_ms"]),
             "floor_steps": len(floor),
         },
         "memory": {
@@ -926,6 +940,7 @@ def run(steps: int, soak_steps: int, clicks: int) -> Json:
             "floor": _plain(list(floor)),
             "atlas": _plain(atlas_steps),
             "clicks": _plain(atlas["clicks"]),
+            "first_map_paints_ms": atlas["first_map_paints_ms"],
         },
         "stats": {
             "floor_ms": asdict(stats([s.passage_ms for s in floor])),
@@ -964,6 +979,9 @@ def _parser() -> argparse.ArgumentParser:
         "--soak-steps", type=int, default=DEFAULT_SOAK_STEPS, help="steps between memory readings"
     )
     parser.add_argument("--clicks", type=int, default=DEFAULT_CLICKS, help="territory clicks")
+    parser.add_argument(
+        "--paints", type=int, default=DEFAULT_PAINTS, help="first map paints on the warm server"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON report")
     return parser
 
@@ -971,11 +989,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark, print the table and write the JSON report; 0 on success."""
     args = _parser().parse_args(argv)
-    if args.steps < 1 or args.soak_steps < 1 or args.clicks < 1:
-        _parser().error("--steps, --soak-steps and --clicks must be at least 1")
+    if min(args.steps, args.soak_steps, args.clicks, args.paints) < 1:
+        _parser().error("--steps, --soak-steps, --clicks and --paints must be at least 1")
     if START_YEAR + args.steps > LAST_YEAR:
         _parser().error(f"--steps goes past {LAST_YEAR} from {START_YEAR}")
-    report = run(args.steps, args.soak_steps, args.clicks)
+    report = run(args.steps, args.soak_steps, args.clicks, args.paints)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(table(report["figures"], report["counts"]))
