@@ -37,6 +37,7 @@ notices = st.container()  # filled once the slider and the selection are known
 # on a phone the columns stack: the map first, then its controls, then the passage
 col_map, col_text = st.columns([2, 1], gap="medium")
 map_slot = col_map.container(key="map_slot")
+context_slot = st.container(key="context")  # under both columns
 with col_map.container(key="controls"):
     year = st.slider("Year", FIRST_YEAR, last_year(), key=KEYS.year, help=session.YEAR_HELP)
     jump = session.event_jumper(state, FIRST_YEAR, last_year())
@@ -60,7 +61,13 @@ selected = state.get(KEYS.selected)
 session.write_link(st.query_params, year, selected, view, lang)
 for notice in session.standing_notices(state[KEYS.first_view], year, selected):
     notices.warning(md_escape(notice, links=False))
-# the passage is written before the map: Streamlit sends elements as the script reaches them
+# What a step or a click changes is written first, the map, the passage and the context, in that
+# order: Streamlit sends elements as the script reaches them, and the browser shows them as
+# they come. The controls under the map come after.
+with map_slot:
+    update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
+    options = map_options(unit_focus(atlas, selected))
+    loaders.atlas_map(update, key=KEYS.map, **options)
 with col_text, st.container(key="passage"):
     st.container(key="change").markdown(change_caption(atlas, year, lang))
     passage = passage_panel(atlas, year)
@@ -68,10 +75,16 @@ with col_text, st.container(key="passage"):
     st.subheader(passage.heading, anchor=False)
     for style, text in joined(passage.blocks()):
         SHOW[style](text)
-with map_slot:
-    update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
-    options = map_options(unit_focus(atlas, selected))
-    loaders.atlas_map(update, key=KEYS.map, **options)
+with context_slot:
+    if not selected:
+        st.caption("Click a territory on the map to see its names, holders and history.")
+    else:
+        ctx = context_panel(atlas, figures, selected, year, lang)
+        st.subheader(ctx.heading, anchor=False)
+        for style, text in joined(ctx.blocks()):
+            SHOW[style](text)
+        for section in ctx.sections:
+            st.expander(section.heading).markdown("\n\n".join(section.paragraphs))
 with col_map:
     name = {None: session.NO_TERRITORY, **{u.id: local_name(u, lang) for u in atlas.units}}
     st.selectbox(session.TERRITORY_CHOICE, list(name), key=KEYS.selected, format_func=name.get)
@@ -84,13 +97,3 @@ with col_map:
             st.download_button(**session.download(year), data=file, key=KEYS.download)
         if st.button("Cite this view", key=KEYS.cite):
             _cite(loaders.citation(year, view, lang))
-with st.container(key="context"):
-    if not selected:
-        st.caption("Click a territory on the map to see its names, holders and history.")
-    else:
-        ctx = context_panel(atlas, figures, selected, year, lang)
-        st.subheader(ctx.heading, anchor=False)
-        for style, text in joined(ctx.blocks()):
-            SHOW[style](text)
-        for section in ctx.sections:
-            st.expander(section.heading).markdown("\n\n".join(section.paragraphs))
