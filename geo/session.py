@@ -175,21 +175,24 @@ def clicked_unit(click: Click, last_key: object, unit_ids: Collection[str]) -> s
     return None
 
 
-def apply_click(state: MutableMapping, unit_ids: Collection[str]) -> None:
-    """Make a new click on a territory of the map the selection.
+def apply_click(state: MutableMapping, unit_ids: Collection[str]) -> bool:
+    """Make a new click on a territory of the map the selection; say whether there was one.
 
     Examples
     --------
     >>> state = {"map": {"last_active_drawing": {"properties": {"id": "tuva"}},
     ...                  "last_object_clicked_count": 1}}
-    >>> apply_click(state, {"tuva"})
+    >>> apply_click(state, {"tuva"}), apply_click(state, {"tuva"})
+    (True, False)
     >>> state["selected"], state["last_click"]
     ('tuva', ('tuva', 1))
     """
     click = decode_click(state.get(KEYS.map))
-    if unit := clicked_unit(click, state.get(KEYS.last_click), unit_ids):
+    unit = clicked_unit(click, state.get(KEYS.last_click), unit_ids)
+    if unit:
         state[KEYS.selected] = unit
     state[KEYS.last_click] = click.key
+    return unit is not None
 
 
 def write_link(

@@ -30,7 +30,7 @@ def _cite(citation: object) -> None:
 
 
 session.open_link(state, st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
-session.apply_click(state, atlas.unit_ids)  # before the selection widget is drawn
+clicked = session.apply_click(state, atlas.unit_ids)  # before the selection widget is drawn
 st.title("Sino-Russian Border Atlas")
 st.caption(session.INTRO)
 notices = st.container()  # filled once the slider and the selection are known
@@ -61,30 +61,43 @@ selected = state.get(KEYS.selected)
 session.write_link(st.query_params, year, selected, view, lang)
 for notice in session.standing_notices(state[KEYS.first_view], year, selected):
     notices.warning(md_escape(notice, links=False))
-# What a step or a click changes is written first, the map, the passage and the context, in that
-# order: Streamlit sends elements as the script reaches them, and the browser shows them as
-# they come. The controls under the map come after.
-with map_slot:
-    update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
-    options = map_options(unit_focus(atlas, selected))
-    loaders.atlas_map(update, key=KEYS.map, **options)
-with col_text, st.container(key="passage"):
-    st.container(key="change").markdown(change_caption(atlas, year, lang))
-    passage = passage_panel(atlas, year)
-    st.caption(passage.trail)
-    st.subheader(passage.heading, anchor=False)
-    for style, text in joined(passage.blocks()):
-        SHOW[style](text)
-with context_slot:
-    if not selected:
-        st.caption("Click a territory on the map to see its names, holders and history.")
-    else:
+
+
+def _map() -> None:
+    with map_slot:
+        update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
+        options = map_options(unit_focus(atlas, selected))
+        loaders.atlas_map(update, key=KEYS.map, **options)
+
+
+def _passage() -> None:
+    with col_text, st.container(key="passage"):
+        st.container(key="change").markdown(change_caption(atlas, year, lang))
+        passage = passage_panel(atlas, year)
+        st.caption(passage.trail)
+        st.subheader(passage.heading, anchor=False)
+        for style, text in joined(passage.blocks()):
+            SHOW[style](text)
+
+
+def _context() -> None:
+    with context_slot:
+        if not selected:
+            st.caption("Click a territory on the map to see its names, holders and history.")
+            return
         ctx = context_panel(atlas, figures, selected, year, lang)
         st.subheader(ctx.heading, anchor=False)
         for style, text in joined(ctx.blocks()):
             SHOW[style](text)
         for section in ctx.sections:
             st.expander(section.heading).markdown("\n\n".join(section.paragraphs))
+
+
+# What a step or a click changes is written first, and the controls under the map after:
+# Streamlit sends elements as the script reaches them, and the browser shows them as they come.
+# A step shows the map, then the passage; a click on the map, the territory's context first.
+for part in (_context, _map, _passage) if clicked else (_map, _passage, _context):
+    part()
 with col_map:
     name = {None: session.NO_TERRITORY, **{u.id: local_name(u, lang) for u in atlas.units}}
     st.selectbox(session.TERRITORY_CHOICE, list(name), key=KEYS.selected, format_func=name.get)
