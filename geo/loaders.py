@@ -9,7 +9,7 @@ the data fail their checks, the page shows why and stops, with no traceback.
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,17 +23,21 @@ from geo import tables
 from geo.areas import Comparison, compare, load_figures
 from geo.assets import install_map
 from geo.atlas import Atlas, last_year
-from geo.cite import Citation, cite_view, dataset_version
+from geo.cite import FORMATS, Citation, cite_view, dataset_version
 from geo.config import DATA_DIR, FIRST_YEAR, REPO, STATIC_DIR
 from geo.errors import DataError
 from geo.mapdata import Atom, line_atoms
 from geo.mapview import base_map
+from geo.panels import SectionText, joined
 from geo.sources import catalogue
 from geo.text import md_escape
 from geo.timeline import strip_spec
 from geo.validate import checked_atlas
 
 FAILED = "The atlas data failed its checks, so nothing can be shown."
+# how a panel's block of each style is shown (the styles of geo.panels); a fact check is a
+# bordered box of its own
+_SHOW = {"markdown": st.markdown, "caption": st.caption, "info": st.info, "warning": st.warning}
 # what st_folium returns before the reader has touched the map (streamlit-folium 0.27)
 MAP_RETURN_DEFAULTS: dict[str, Any] = dict.fromkeys(
     (
@@ -261,3 +265,29 @@ def atlas_map(
         on_change=_on_change,
         wrap_longitude=False,
     )
+
+
+def show_panel(
+    heading: str, blocks: Iterable[tuple[str, str]], sections: Iterable[SectionText] = ()
+) -> None:
+    """Write a panel of :mod:`geo.panels`: its heading, its blocks, and its sections folded.
+
+    Each run of adjacent Markdown blocks goes out as one element
+    (:func:`geo.panels.joined`), since every element costs the browser a render on
+    every run of the page.
+    """
+    st.subheader(heading, anchor=False)
+    for style, text in joined(blocks):
+        if style == "fact_check":
+            st.container(border=True, key="fact_check").markdown(text)
+        else:
+            _SHOW[style](text)
+    for section in sections:
+        st.expander(section.heading).markdown("\n\n".join(section.paragraphs))
+
+
+@st.dialog("Cite this view", width="large")
+def cite_dialog(citation: Citation) -> None:
+    """The citation of a view in a dialog, one tab per format (plain text, BibTeX, CSL-JSON)."""
+    for tab, (_, field, language) in zip(st.tabs([f[0] for f in FORMATS]), FORMATS, strict=True):
+        tab.code(getattr(citation, field), language=language, wrap_lines=True)

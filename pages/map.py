@@ -9,24 +9,16 @@ import streamlit as st
 from geo import loaders, session
 from geo.atlas import last_year, local_name
 from geo.changes import change_years
-from geo.cite import FORMATS, cited_situation
+from geo.cite import cited_situation
 from geo.config import FIRST_YEAR, LANGS
 from geo.mapdata import VIEW_LABELS, VIEWS, map_update
 from geo.mapview import map_options, unit_focus, year_layer
-from geo.panels import change_caption, context_panel, joined, passage_panel, text_version
+from geo.panels import change_caption, context_panel, passage_panel, text_version
 from geo.session import KEYS
 from geo.text import md_escape
 
 atlas, figures = loaders.atlas_or_stop()
 state = st.session_state
-SHOW = {"markdown": st.markdown, "caption": st.caption, "info": st.info, "warning": st.warning}
-SHOW["fact_check"] = lambda text: st.container(border=True, key="fact_check").markdown(text)
-
-
-@st.dialog("Cite this view", width="large")
-def _cite(citation: object) -> None:
-    for tab, (_, field, language) in zip(st.tabs([f[0] for f in FORMATS]), FORMATS, strict=True):
-        tab.code(getattr(citation, field), language=language, wrap_lines=True)
 
 
 session.open_link(state, st.query_params.to_dict(), FIRST_YEAR, last_year(), atlas.unit_ids)
@@ -64,10 +56,9 @@ for notice in session.standing_notices(state[KEYS.first_view], year, selected):
 
 
 def _map() -> None:
+    update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
     with map_slot:
-        update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
-        options = map_options(unit_focus(atlas, selected))
-        loaders.atlas_map(update, key=KEYS.map, **options)
+        loaders.atlas_map(update, key=KEYS.map, **map_options(unit_focus(atlas, selected)))
 
 
 def _passage() -> None:
@@ -75,9 +66,7 @@ def _passage() -> None:
         st.container(key="change").markdown(change_caption(atlas, year, lang))
         passage = passage_panel(atlas, year)
         st.caption(passage.trail)
-        st.subheader(passage.heading, anchor=False)
-        for style, text in joined(passage.blocks()):
-            SHOW[style](text)
+        loaders.show_panel(passage.heading, passage.blocks())
 
 
 def _context() -> None:
@@ -86,11 +75,7 @@ def _context() -> None:
             st.caption("Click a territory on the map to see its names, holders and history.")
             return
         ctx = context_panel(atlas, figures, selected, year, lang)
-        st.subheader(ctx.heading, anchor=False)
-        for style, text in joined(ctx.blocks()):
-            SHOW[style](text)
-        for section in ctx.sections:
-            st.expander(section.heading).markdown("\n\n".join(section.paragraphs))
+        loaders.show_panel(ctx.heading, ctx.blocks(), ctx.sections)
 
 
 # What a step or a click changes is written first, and the controls under the map after:
@@ -109,4 +94,4 @@ with col_map:
             file = cited_situation(atlas, loaders.citation(year, view, lang))
             st.download_button(**session.download(year), data=file, key=KEYS.download)
         if st.button("Cite this view", key=KEYS.cite):
-            _cite(loaders.citation(year, view, lang))
+            loaders.cite_dialog(loaders.citation(year, view, lang))
