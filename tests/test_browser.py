@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, offline_context
 
 from geo.atlas import load_atlas
 from geo.cite import dataset_version
@@ -67,14 +67,9 @@ class Traffic:
 @pytest.fixture
 def page_and_traffic(browser) -> Iterator[tuple[object, Traffic]]:
     """A new page in its own offline browser context, with the traffic it makes."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    traffic = Traffic()
-
-    def offline(route):
-        route.abort("internetdisconnected")
-
     # anything not on this machine is refused, as on an offline CI runner
-    context.route(re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])"), offline)
+    context = offline_context(browser)
+    traffic = Traffic()
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.on("request", lambda r: traffic.requests.append(r.url))

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import offline_context
 
 from geo.atlas import situation
 
@@ -30,12 +31,8 @@ WAIT_MS = 30_000
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     # anything not on this machine is refused, as on an offline CI runner
-    context.route(
-        re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])"),
-        lambda route: route.abort("internetdisconnected"),
-    )
+    context = offline_context(browser, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
     errors: list[str] = []

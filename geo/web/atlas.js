@@ -24,9 +24,9 @@
     map.getContainer().style.background = settings.sea;
     state.sea = settings.sea;
     settings.layers.forEach(function (name) {
-      fetch(settings.url + "/base/" + name + ".geojson")
-        .then(function (r) { return r.json(); })
+      fetchJSONLater(settings.url + "/base/" + name + ".geojson")
         .then(function (data) {
+          if (!data) { return; }
           settings.styles[name].forEach(function (s) {
             var layer = L.geoJSON(data, {
               pane: s.pane, interactive: false,
@@ -84,6 +84,20 @@
       return {type: "FeatureCollection", features: []};
     }
     return JSON.parse(xhr.responseText);
+  }
+
+  // Everything else arrives asynchronously: a file that cannot load is
+  // reported and read as null, and its layer is left out.
+  function fetchJSONLater(url) {
+    return fetch(url)
+      .then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      })
+      .catch(function (e) {
+        console.warn("atlas: could not load " + url + " (" + e.message + ")");
+        return null;
+      });
   }
 
   var state = {
@@ -174,18 +188,6 @@
   // handlers, so they need not hold up the map's first frame: they are
   // fetched in parallel as the map starts, and the year's update draws the
   // borders and the places once all three are here.
-  function fetchJSONLater(url) {
-    return fetch(url)
-      .then(function (r) {
-        if (!r.ok) { throw new Error(String(r.status)); }
-        return r.json();
-      })
-      .catch(function (e) {
-        console.warn("atlas: could not load " + url + " (" + e.message + ")");
-        return null;
-      });
-  }
-
   function loadLater(url) {
     return Promise.all([
       fetchJSONLater(url + "/atlas/lines.geojson"),
@@ -335,9 +337,9 @@
 
   function addFrame(map, settings) {
     var look = settings.neighbour;
-    fetch(settings.url + "/atlas/neighbours.geojson")
-      .then(function (r) { return r.json(); })
+    fetchJSONLater(settings.url + "/atlas/neighbours.geojson")
       .then(function (data) {
+        if (!data) { return; }
         L.geoJSON(data, {
           pane: "neighbours", interactive: false,
           style: {fillColor: look.fill, fillOpacity: 1, color: look.edge, weight: 0.6, className: "neighbour"},
@@ -350,9 +352,9 @@
           }
         }).addTo(map);
       });
-    fetch(settings.url + "/atlas/fade.geojson")
-      .then(function (r) { return r.json(); })
+    fetchJSONLater(settings.url + "/atlas/fade.geojson")
       .then(function (data) {
+        if (!data) { return; }
         var renderer = L.svg({pane: "fade", padding: 0.5});
         L.geoJSON(data, {
           renderer: renderer, interactive: false,
