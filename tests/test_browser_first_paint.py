@@ -18,6 +18,7 @@ from benchmarks.step import FIRST_PAINT_JS  # noqa: E402 (it needs playwright)
 
 # Streamlit's chunk of the Vega-Lite element: the strip's chart, with Vega behind it
 VEGA_CHUNK = "ArrowVegaLiteChart"
+STRIP_CHART = ".st-key-event_strip svg.marks, .st-key-event_strip canvas"
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def fresh_page(offline_page):
 def test_the_map_paints_before_the_event_strip_is_fetched(server: str, fresh_page):
     page = fresh_page
     page.goto(f"{server}/?year=1860")
-    chart = page.locator(".st-key-event_strip svg.marks, .st-key-event_strip canvas").first
+    chart = page.locator(STRIP_CHART).first
     expect(chart).to_be_attached()
     painted = page.evaluate("window.__firstTerritory")
     fetched = page.evaluate(
@@ -66,6 +67,9 @@ def test_a_step_of_the_slider_fetches_nothing_from_the_server(server: str, fresh
     page = fresh_page
     open_year(page, server, 1855)
     settled(page)
+    # the page has loaded what it draws, the event strip's chart (from the second run) included
+    expect(page.locator(STRIP_CHART).first).to_be_attached()
+    page.wait_for_load_state("networkidle")
     fetched = []
     page.on("request", lambda r: fetched.append(r.url))
     page.get_by_role("slider").focus()
