@@ -102,6 +102,8 @@
 
   var state = {
     map: null, settings: null, units: {}, current: {}, atoms: {}, lines: null,
+    // the border pieces and places on the map, by what they show (see redraw)
+    drawnLines: {}, drawnPlaces: {},
     places: {}, placeLayer: null, clauses: {}, lang: "en",
     unitLayer: null, baseLayers: [], offline: true, sea: null, neighbourLabels: [],
     // settles when the borders, places and clauses have arrived (see loadLater)
@@ -254,7 +256,16 @@
     return lines;
   }
 
-  // restyle the units and redraw the year's border pieces, by id
+  // two states of a unit, or two looks of a piece, as arrays of plain values
+  function same(a, b) {
+    return !!a && !!b && a.length === b.length &&
+      a.every(function (v, i) { return v === b[i]; });
+  }
+
+  // Restyle the units and redraw the year's border pieces and places, by id.
+  // Only what differs from the year on the map is touched: every restyled
+  // path, and every piece drawn again, is painted again, which on a machine
+  // without a GPU costs more than the rest of the step.
   function update(data) {
     var units = expandUnits(data), selected = null, lang = data.lang || "en";
     if (lang !== state.lang) {
@@ -263,17 +274,18 @@
     }
     // the legend's title says what the units are coloured by (escaped by geo/mapdata.py)
     var title = state.map.getContainer().querySelector(".atlas-legend-title");
-    if (title && data.title) { title.innerHTML = data.title; }
+    if (title && data.title && title.innerHTML !== data.title) { title.innerHTML = data.title; }
     Object.keys(units).forEach(function (id) {
       var layer = state.units[id], s = units[id], old = state.current[id];
-      if (!layer) { return; }
+      if (!layer || same(old, s)) { return; }
       state.current[id] = s;
       layer.setStyle(unitStyle(s));
       var path = layer.getElement && layer.getElement();
-      if (path) {
+      if (path && (!old || old[0] !== s[0])) {
         if (old) { L.DomUtil.removeClass(path, "side-" + old[0]); }
         L.DomUtil.addClass(path, "side-" + s[0]);
       }
+      // a newly selected unit's outline is drawn over its neighbours'
       if (s[3]) { selected = layer; }
     });
     if (selected) { selected.bringToFront(); }
@@ -284,49 +296,67 @@
       .catch(function (e) { console.error("atlas: " + e); });
   }
 
-  function drawLines(data) {
-    var lines = expandLines(data);
-    state.lines.clearLayers();
-    var styles = state.settings.lines, ghost = state.settings.ghost;
-    // the border of the year before, where it no longer runs, as a dashed ghost
-    (data.ghosts || []).forEach(function (id) {
-      var atom = state.atoms[id];
-      if (!atom) { return; }
-      state.lines.addLayer(L.geoJSON(atom, {pane: "borders", interactive: false, style: {
-        color: ghost.color, weight: ghost.weight, opacity: ghost.opacity,
-        dashArray: ghost.dash, className: "line line-ghost"
-      }}));
+  // Keep the drawn layers whose key is wanted again, remove the others, and
+  // make the wanted ones not yet drawn: drawn maps a key to its layer, wanted
+  // a key to what make needs to draw it.
+  function redraw(group, drawn, wanted, make) {
+    Object.keys(drawn).forEach(function (key) {
+      if (!(key in wanted)) { group.removeLayer(drawn[key]); delete drawn[key]; }
     });
+    Object.keys(wanted).forEach(function (key) {
+      if (key in drawn) { return; }
+      var layer = make(wanted[key]);
+      if (layer) { drawn[key] = layer; group.addLayer(layer); }
+    });
+  }
+
+  function drawLines(data) {
+    var lines = expandLines(data), wanted = {};
+    // the border of the year before, where it no longer runs, as a dashed ghost
+    (data.ghosts || []).forEach(function (id) { wanted["ghost " + id] = [id]; });
     Object.keys(lines).forEach(function (id) {
-      var kind = lines[id][0], sides = lines[id][1], look = styles[kind], atom = state.atoms[id];
+      wanted[JSON.stringify([id].concat(lines[id]))] = [id].concat(lines[id]);
+    });
+    var styles = state.settings.lines, ghost = state.settings.ghost;
+    redraw(state.lines, state.drawnLines, wanted, function (piece) {
+      var atom = state.atoms[piece[0]];
+      if (!atom) { return null; }
+      if (piece.length === 1) {
+        return L.geoJSON(atom, {pane: "borders", interactive: false, style: {
+          color: ghost.color, weight: ghost.weight, opacity: ghost.opacity,
+          dashArray: ghost.dash, className: "line line-ghost"
+        }});
+      }
+      var kind = piece[1], sides = piece[2], look = styles[kind];
       // a piece drawn by a treaty shows the clause that drew it on hover
-      var clause = state.clauses[lines[id][2]];
-      if (!atom || !look) { return; }
+      var clause = state.clauses[piece[3]];
+      if (!look) { return null; }
       var style = {
         color: look.color, weight: look.weight, opacity: 0.95,
         className: "line line-" + kind + " line-" + sides
       };
       if (look.dash) { style.dashArray = look.dash; }
-      var piece = L.geoJSON(atom, {pane: "borders", interactive: !!clause, style: style});
+      var layer = L.geoJSON(atom, {pane: "borders", interactive: !!clause, style: style});
       // the clause's HTML is made by geo/mapdata.py from escaped text only
-      if (clause) { piece.bindTooltip(clause, {sticky: true, className: "atlas-clause"}); }
-      state.lines.addLayer(piece);
+      if (clause) { layer.bindTooltip(clause, {sticky: true, className: "atlas-clause"}); }
+      return layer;
     });
   }
 
   function drawPlaces(data) {
-    state.placeLayer.clearLayers();
-    var look = state.settings.place;
+    var look = state.settings.place, wanted = {};
     Object.keys(data.places).forEach(function (id) {
-      var lonlat = state.places[id];
-      if (!lonlat) { return; }
+      wanted[JSON.stringify([id, data.places[id]])] = [id, data.places[id]];
+    });
+    redraw(state.placeLayer, state.drawnPlaces, wanted, function (place) {
+      var lonlat = state.places[place[0]];
+      if (!lonlat) { return null; }
       var marker = L.circleMarker([lonlat[1], lonlat[0]], {
         radius: look.radius, color: look.color, weight: look.weight, fill: true,
-        fillColor: look.fill, fillOpacity: 1, pane: "places", className: "place place-" + id
+        fillColor: look.fill, fillOpacity: 1, pane: "places", className: "place place-" + place[0]
       });
       // the label comes escaped for HTML from geo/mapdata.py
-      marker.bindTooltip(data.places[id]);
-      state.placeLayer.addLayer(marker);
+      return marker.bindTooltip(place[1]);
     });
   }
 
