@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo import loaders
 from geo.session import PAGES
 
 # The page's icon is an emoji, which the browser draws from a data: address. Streamlit sets the
@@ -18,6 +19,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed",
 )
+loaders.page_style()
 navigation = st.navigation(
     [
         st.Page(path, title=title, url_path=url or None, default=not url)

@@ -31,6 +31,8 @@ LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 BASE_FILES = ("land.geojson", "lakes.geojson", "rivers.geojson")
 WEB_DIR = Path(__file__).resolve().parent / "web"
 WEB_FILES = ("atlas.js", "atlas.css")
+# the stylesheet of Streamlit's page itself, sent with every run (geo.loaders.page_style)
+PAGE_CSS = WEB_DIR / "page.css"
 # a temporary file is written beside its target and moved over it; another process's
 # may be in flight, so one younger than this is left alone
 TMP_SUFFIX = ".tmp"

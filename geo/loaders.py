@@ -21,7 +21,7 @@ from streamlit import dataframe_util
 
 from geo import tables
 from geo.areas import Comparison, compare, load_figures
-from geo.assets import install_map
+from geo.assets import PAGE_CSS, install_map
 from geo.atlas import Atlas, last_year
 from geo.cite import FORMATS, Citation, cite_view, dataset_version
 from geo.config import DATA_DIR, FIRST_YEAR, REPO, STATIC_DIR
@@ -57,6 +57,16 @@ MAP_RETURN_DEFAULTS: dict[str, Any] = dict.fromkeys(
         "last_geocoder_result",
     )
 )
+
+
+def page_style() -> None:
+    """Send the atlas's stylesheet for Streamlit's page (``geo/web/page.css``) with this run.
+
+    Streamlit keeps an element only while each run sends it again, so every
+    run calls this. The stylesheet holds only style, which Streamlit puts
+    where it takes no room on the page.
+    """
+    st.html(PAGE_CSS)
 
 
 @st.cache_resource(show_spinner=False)
