@@ -62,9 +62,18 @@ MAP_RETURN_DEFAULTS: dict[str, Any] = dict.fromkeys(
 def page_style() -> None:
     """Send the atlas's stylesheet for Streamlit's page (``geo/web/page.css``) with this run.
 
-    Streamlit keeps an element only while each run sends it again, so every
-    run calls this. The stylesheet holds only style, which Streamlit puts
-    where it takes no room on the page.
+    The pages keep Streamlit's look with one change: elements do not fade while a run is
+    under way. When a run starts, Streamlit marks every element stale and gives it a
+    delayed opacity transition (to a third, after half a second), taken away when the run
+    ends. The pending transition alone made Chromium give each element a layer of its own
+    and take it back, painting everything inside again: every layer of the map, twice on
+    each step of the year slider. A run of the atlas takes tens of milliseconds, so the fade
+    showed only on a loaded server, where Streamlit's running indicator in the page's header
+    still shows that a run is under way.
+
+    Streamlit keeps an element only while each run sends it again, so every run calls
+    this (the file is a few lines: it travels with every step). The stylesheet holds only
+    style, which Streamlit puts where it takes no room on the page.
     """
     st.html(PAGE_CSS)
 
