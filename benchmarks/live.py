@@ -317,3 +317,27 @@ def cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     times = psutil.Process(pid).cpu_times()
     return float(times.user + times.system)
+
+
+def browser_cpu_seconds() -> float:
+    """CPU time used so far by every Chromium process this process started (through Playwright).
+
+    The browser's own process, its renderers, its GPU process and its utilities: all of the
+    work that a page's steps cost the reader's machine.
+
+    Examples
+    --------
+    >>> browser_cpu_seconds() >= 0
+    True
+    """
+    import psutil
+
+    total = 0.0
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in process.name():
+                times = process.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:  # a renderer that ended in between
+            continue
+    return total

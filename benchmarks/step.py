@@ -354,6 +354,38 @@ class FloorStep:
 
 
 @dataclass(frozen=True)
+class Cpu:
+    """CPU seconds that a run of ``count`` steps or clicks cost the browser and the server.
+
+    The browser's are those of all its processes (renderers, GPU, browser), the reader's
+    machine; the server's, those of the app's ``streamlit run`` process.
+    """
+
+    count: int
+    browser_s: float
+    server_s: float
+
+    def per_item_ms(self) -> tuple[float, float]:
+        """Browser and server milliseconds per step (or click)."""
+        return 1000 * self.browser_s / self.count, 1000 * self.server_s / self.count
+
+
+class _CpuMeter:
+    # the CPU that the browser and one server use between start and stop
+    def __init__(self, server: Server) -> None:
+        self.pid = server.process.pid
+        self.browser = live.browser_cpu_seconds()
+        self.server = live.cpu_seconds(self.pid)
+
+    def stop(self, count: int) -> Cpu:
+        return Cpu(
+            count=count,
+            browser_s=round(live.browser_cpu_seconds() - self.browser, 3),
+            server_s=round(live.cpu_seconds(self.pid) - self.server, 3),
+        )
+
+
+@dataclass(frozen=True)
 class AtlasStep:
     """One step of the atlas's slider.
 
@@ -579,8 +611,8 @@ def _open(page: Page, url: str, ready: str) -> None:
     )
 
 
-def measure_floor(browser: Browser, server: Server, steps: int) -> list[FloorStep]:
-    """Step the floor app's slider ``steps`` times to the right from 1855."""
+def measure_floor(browser: Browser, server: Server, steps: int) -> tuple[list[FloorStep], Cpu]:
+    """Step the floor app's slider ``steps`` times to the right from 1855; and their CPU."""
     context = _new_context(browser)
     try:
         page = context.new_page()
@@ -588,6 +620,7 @@ def measure_floor(browser: Browser, server: Server, steps: int) -> list[FloorSte
         _install_probe(page, with_map=False)
         page.get_by_role("slider").focus()
         samples = []
+        meter = _CpuMeter(server)
         for i in range(1, steps + 1):
             year = START_YEAR + i
             target = f"In {year}"
@@ -596,7 +629,7 @@ def measure_floor(browser: Browser, server: Server, steps: int) -> list[FloorSte
             key = _key(result)
             shown = next(e for e in result["passage"] if target in (e[2] or ""))
             samples.append(FloorStep(year=year, passage_ms=_frame_ms(shown, key)))
-        return samples
+        return samples, meter.stop(steps)
     finally:
         context.close()
 
@@ -740,10 +773,12 @@ def measure_atlas(
         page.get_by_role("slider").focus()
 
         _log(f"atlas: {steps} steps from {START_YEAR}")
+        meter = _CpuMeter(server)
         atlas_steps = [
             _atlas_step(page, frames, START_YEAR + i, "ArrowRight") for i in range(1, steps + 1)
         ]
         out["steps"] = atlas_steps
+        out["cpu_steps"] = meter.stop(steps)
         year = START_YEAR + steps
 
         _log(f"soak: {soak_steps} steps")
@@ -759,9 +794,11 @@ def measure_atlas(
 
         _log(f"clicks: {clicks}")
         units = _units()
+        meter = _CpuMeter(server)
         out["clicks"] = [
             _click(page, frames, units[CLICK_UNITS[i % len(CLICK_UNITS)]]) for i in range(clicks)
         ]
+        out["cpu_clicks"] = meter.stop(clicks)
         out["iframe_remounts"] = page.evaluate("window.__bench.remounts")
         out["app_remounts"] = page.evaluate("window.__bench.appRemounts")
         out["ws_stray_bytes"] = frames.stray_bytes
@@ -803,7 +840,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or not b else round(a / b, 3)
 
 
-def summarise(floor: Sequence[FloorStep], atlas: Json) -> Json:
+def summarise(floor: Sequence[FloorStep], floor_cpu: Cpu, atlas: Json) -> Json:
     """The headline figures, from the raw samples."""
     steps: list[AtlasStep] = atlas["steps"]
     floor_s = stats([s.passage_ms for s in floor])
@@ -815,6 +852,9 @@ def summarise(floor: Sequence[FloorStep], atlas: Json) -> Json:
     ws_map = stats([s.ws_bytes for s in steps if s.map_changed])
     before: Memory = atlas["memory_before"]
     after: Memory = atlas["memory_after"]
+    floor_browser, floor_server = floor_cpu.per_item_ms()
+    step_browser, step_server = atlas["cpu_steps"].per_item_ms()
+    click_browser, click_server = atlas["cpu_clicks"].per_item_ms()
     return {
         "floor_p50_ms": floor_s.p50,
         "floor_p95_ms": floor_s.p95,
@@ -835,6 +875,13 @@ def summarise(floor: Sequence[FloorStep], atlas: Json) -> Json:
         "ratio_passage_to_floor": _ratio(passage_s.p50, floor_s.p50),
         "ratio_map_to_passage": _ratio(map_s.p50, passage_s.p50),
         "ratio_click_to_passage": _ratio(click_s.p50, passage_s.p50),
+        "floor_browser_cpu_ms": floor_browser,
+        "floor_server_cpu_ms": floor_server,
+        "step_browser_cpu_ms": step_browser,
+        "step_server_cpu_ms": step_server,
+        "click_browser_cpu_ms": click_browser,
+        "click_server_cpu_ms": click_server,
+        "ratio_step_browser_cpu_to_floor": _ratio(step_browser, floor_browser),
     }
 
 
@@ -870,6 +917,13 @@ def table(figures: Json, counts: Json) -> str:
         ("passage p50 / floor p50", figures["ratio_passage_to_floor"], "x"),
         ("map p50 / passage p50", figures["ratio_map_to_passage"], "x"),
         ("click p50 / passage p50", figures["ratio_click_to_passage"], "x"),
+        ("floor: browser CPU per step", figures["floor_browser_cpu_ms"], "ms"),
+        ("floor: server CPU per step", figures["floor_server_cpu_ms"], "ms"),
+        ("atlas: browser CPU per step", figures["step_browser_cpu_ms"], "ms"),
+        ("atlas: server CPU per step", figures["step_server_cpu_ms"], "ms"),
+        ("atlas: browser CPU per click", figures["click_browser_cpu_ms"], "ms"),
+        ("atlas: server CPU per click", figures["click_server_cpu_ms"], "ms"),
+        ("browser CPU per step / floor", figures["ratio_step_browser_cpu_to_floor"], "x"),
     ]
     cells = [(name, _fmt(value, unit), unit) for name, value, unit in rows]
     w0 = max(len(c[0]) for c in cells)
@@ -907,7 +961,7 @@ def run(steps: int, soak_steps: int, clicks: int, paints: int) -> Json:
         try:
             machine = _machine(browser)
             _log(f"floor: {steps} steps")
-            floor = measure_floor(browser, floor_server, steps)
+            floor, floor_cpu = measure_floor(browser, floor_server, steps)
             atlas = measure_atlas(browser, atlas_server, steps, soak_steps, clicks, paints)
         except BenchmarkError as exc:
             # a page that stops answering is most often a server that failed
@@ -918,7 +972,7 @@ def run(steps: int, soak_steps: int, clicks: int, paints: int) -> Json:
     before: Memory = atlas["memory_before"]
     after: Memory = atlas["memory_after"]
     return {
-        "figures": summarise(floor, atlas),
+        "figures": summarise(floor, floor_cpu, atlas),
         "counts": {
             "steps": len(atlas_steps),
             "passage_changed": sum(s.passage_changed for s in atlas_steps),
@@ -935,6 +989,11 @@ def run(steps: int, soak_steps: int, clicks: int, paints: int) -> Json:
             "js_heap_delta_bytes": after.js_heap_used - before.js_heap_used,
             "server_rss_delta_bytes": after.server_rss - before.server_rss,
             "soak_s": atlas["soak_s"],
+        },
+        "cpu": {
+            "floor_steps": asdict(floor_cpu),
+            "atlas_steps": asdict(atlas["cpu_steps"]),
+            "atlas_clicks": asdict(atlas["cpu_clicks"]),
         },
         "samples": {
             "floor": _plain(list(floor)),
