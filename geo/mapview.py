@@ -251,9 +251,10 @@ class _Update(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, update: MapUpdate) -> None:
+    def __init__(self, update: MapUpdate, fit: bool = False) -> None:
         super().__init__()
-        self.data = json.dumps(update.to_json(), ensure_ascii=False, sort_keys=True)
+        data = {**update.to_json(), "fit": fit}
+        self.data = json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def _base_styles() -> dict:
@@ -473,20 +474,23 @@ def map_options(focus: tuple[tuple[float, float], int] | None) -> dict:
     }
 
 
-def year_layer(update: MapUpdate) -> folium.FeatureGroup:
+def year_layer(update: MapUpdate, fit: bool = False) -> folium.FeatureGroup:
     """The feature group of one year: a small script that restyles the map by id.
 
     The units, the pieces of border and the places were loaded once by the
-    base map (:func:`base_map`); a year only says how to draw them.
+    base map (:func:`base_map`); a year only says how to draw them. With
+    ``fit``, the page has zoomed in on the selected unit (:func:`unit_focus`),
+    and the map zooms out as far as it must to show it whole, on a map
+    narrower than :data:`FOCUS_WIDTH_PX`.
 
     Examples
     --------
     >>> from geo.mapdata import MapUpdate
-    >>> fg = year_layer(MapUpdate({}, {}, {}))
+    >>> fg = year_layer(MapUpdate({}, {}, {}), fit=True)
     >>> isinstance(fg, folium.FeatureGroup)
     True
     """
     fg = folium.FeatureGroup(name="year")
-    fg.add_child(_Update(update))
+    fg.add_child(_Update(update, fit))
     fg.add_child(_PruneOldFeatureGroups())
     return fg

@@ -56,9 +56,11 @@ for notice in session.standing_notices(state[KEYS.first_view], year, selected):
 
 
 def _map() -> None:
-    update = year_layer(map_update(atlas, loaders.map_atoms(), year, selected, view, lang))
+    focus = unit_focus(atlas, selected)
+    update = map_update(atlas, loaders.map_atoms(), year, selected, view, lang)
     with map_slot:
-        loaders.atlas_map(update, key=KEYS.map, **map_options(unit_focus(atlas, selected)))
+        layer = year_layer(update, fit=focus is not None)
+        loaders.atlas_map(layer, key=KEYS.map, **map_options(focus))
 
 
 def _passage() -> None:

@@ -558,6 +558,42 @@ def test_a_phone_sees_the_map_first_and_nothing_overflows(browser, server: str):
         context.close()
 
 
+@pytest.mark.parametrize("unit", ["heixiazi_east", "zhenbao"])
+def test_a_link_to_a_small_unit_shows_it_whole_on_a_phone(browser, server: str, unit: str):
+    """The page chooses a small unit's zoom for a map 500 px wide; the phone's is narrower."""
+    context = offline_context(browser, viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/?year=2009&unit={unit}")
+        frame = page.frame_locator(IFRAME)
+        path = frame.locator(f"path.territory-{unit}")
+        expect(path).to_be_attached(timeout=30_000)
+        settled(page)
+        # zoomed in on the unit, as the page asked, then out only as far as it must be
+        page.wait_for_function(
+            "() => { const w = document.querySelector('" + IFRAME.replace("'", "\\'") + "')"
+            ".contentWindow; const k = Object.keys(w).find(k => k.startsWith('map_') && w[k]"
+            " && w[k].getZoom); return k && w[k].getZoom() >= 8; }",
+            timeout=15_000,
+        )
+        inside = path.evaluate(
+            "p => { const r = p.getBoundingClientRect();"
+            " const m = p.closest('.leaflet-container').getBoundingClientRect();"
+            " return [r.left >= m.left, r.right <= m.right,"
+            "         r.top >= m.top, r.bottom <= m.bottom]; }"
+        )
+        assert inside == [True, True, True, True]
+        # the reader's own zoom is kept when the year moves on
+        zoom = map_call(page, "m.setZoom(m.getZoom() + 1, {animate: false}); return m.getZoom();")
+        page.get_by_role("slider").focus()
+        page.keyboard.press("ArrowLeft")
+        expect(page).to_have_url(re.compile(r"[?&]year=2008\b"))
+        settled(page)
+        assert map_call(page, "return m.getZoom();") == zoom
+    finally:
+        context.close()
+
+
 def test_the_page_logs_no_console_errors(server: str, page_and_traffic):
     page, _ = page_and_traffic
     errors = console_errors(page)

@@ -237,9 +237,15 @@ def test_an_empty_update_still_prunes():
         "ghosts": [],
         "title": "Held by",
         "lang": "en",
+        "fit": False,
     }
     assert _call(page, "update") == expected
     assert "atlasMap.pruneFeatureGroups(" in page
+
+
+def test_an_update_for_a_focused_unit_asks_the_map_to_show_it_whole():
+    page = _render(year_layer(MapUpdate({}, {}, {}), fit=True))
+    assert _call(page, "update")["fit"] is True
 
 
 def test_the_script_draws_classes_the_tests_and_styles_rely_on():

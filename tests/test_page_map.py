@@ -389,9 +389,12 @@ def test_a_small_selected_unit_is_zoomed_to_and_a_large_one_is_not(app):
     assert args["zoom"] >= 10
     lat, lng = args["center"]
     assert abs(lat - 48.379) < 0.1 and abs(lng - 134.52) < 0.1  # history-facts.md §2
+    # and the map, whatever its width, shows it whole
+    assert update_sent(at)["fit"] is True
     at.selectbox(key=KEYS.selected).set_value("manchuria")
     args = map_args(run(at))
     assert args["zoom"] is None and args["center"] is None
+    assert update_sent(at)["fit"] is False
 
 
 def test_place_markers_carry_the_name_of_the_era(app):

@@ -104,6 +104,8 @@
     map: null, settings: null, units: {}, current: {}, atoms: {}, lines: null,
     // the border pieces and places on the map, by what they show (see redraw)
     drawnLines: {}, drawnPlaces: {},
+    // the unit the map was last fitted around (see showWhole)
+    fitted: null,
     places: {}, placeLayer: null, clauses: {}, lang: "en",
     unitLayer: null, baseLayers: [], offline: true, sea: null, neighbourLabels: [],
     // settles when the borders, places and clauses have arrived (see loadLater)
@@ -289,11 +291,33 @@
       if (s[3]) { selected = layer; }
     });
     if (selected) { selected.bringToFront(); }
+    var fit = data.fit && data.selected ? data.selected : null;
+    if (fit && fit !== state.fitted) { showWhole(state.units[fit]); }
+    state.fitted = fit;
     // updates that come before the borders and places keep their order
     // (a failed drawing is reported and does not stop the next year's)
     state.later = state.later
       .then(function () { drawLines(data); drawPlaces(data); })
       .catch(function (e) { console.error("atlas: " + e); });
+  }
+
+  // A small unit the page zoomed in on (unit_focus in geo/mapview.py) is shown whole: the
+  // page chose the zoom for a map 500 px wide, and a phone's is narrower. Only as far out as
+  // it must be, and only when the page moves the view, so a reader's own zoom is kept.
+  function showWhole(layer) {
+    if (!layer) { return; }
+    var map = state.map;
+    var fit = function () {
+      var bounds = layer.getBounds();
+      if (!map.getBounds().contains(bounds)) {
+        map.fitBounds(bounds, {maxZoom: map.getZoom(), padding: [8, 8], animate: false});
+      }
+    };
+    // streamlit-folium sets the page's view just after this update has run; Leaflet has no
+    // public flag for a zoom under way, and its end is the view to check
+    setTimeout(function () {
+      if (map._animatingZoom) { map.once("zoomend", fit); } else { fit(); }
+    }, 0);
   }
 
   // Keep the drawn layers whose key is wanted again, remove the others, and
