@@ -7,7 +7,6 @@ free-port finder, and starting, waiting for and stopping a Streamlit server.
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -261,7 +260,7 @@ def serving(
 
 
 def rss_bytes(pid: int) -> int:
-    """Resident memory of a process (``VmRSS``), through psutil if installed, else ``/proc``.
+    """Resident memory of a process (RSS), through psutil.
 
     Parameters
     ----------
@@ -275,23 +274,19 @@ def rss_bytes(pid: int) -> int:
 
     Examples
     --------
+    >>> import os
     >>> rss_bytes(os.getpid()) > 0
     True
     """
-    try:
-        import psutil
-    except ImportError:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        raise ProcessLookupError(f"no VmRSS for process {pid}") from None
+    # psutil is a development requirement: deploy/run uses this module's server
+    # helpers on a machine with the app's requirements only
+    import psutil
+
     return int(psutil.Process(pid).memory_info().rss)
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time a process has used so far, user and system, in seconds.
-
-    Through psutil if installed, else fields 14 and 15 of ``/proc/<pid>/stat``.
+    """CPU time a process has used so far, user and system, in seconds (through psutil).
 
     Parameters
     ----------
@@ -305,16 +300,12 @@ def cpu_seconds(pid: int) -> float:
 
     Examples
     --------
+    >>> import os
     >>> cpu_seconds(os.getpid()) > 0
     True
     """
-    try:
-        import psutil
-    except ImportError:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        # the command name, in parentheses, may hold spaces: count from after it
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    import psutil
+
     times = psutil.Process(pid).cpu_times()
     return float(times.user + times.system)
 

@@ -39,7 +39,7 @@ own year
     a last download holds that year.
 server
     Resident memory (RSS) and CPU of each server process, sampled every
-    second (psutil if installed, else ``/proc``), and the machine's busy CPU
+    second (psutil), and the machine's busy CPU
     share from ``/proc/stat``, since the browser runs on the same cores.
 """
 

@@ -520,14 +520,6 @@ def _server_report(*servers: Server) -> str:
     return "\n".join(parts)
 
 
-def _rss_bytes(pid: int) -> int:
-    # VmRSS is in kB; read directly rather than through a process library
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise BenchmarkError(f"no VmRSS for process {pid}")
-
-
 def _offline(route: Route) -> None:
     route.abort("internetdisconnected")
 
@@ -688,7 +680,7 @@ def _memory(page: Page, cdp: CDPSession, server: Server) -> Memory:
         js_heap_total=int(heap["totalSize"]),
         perf_memory_top=int(top),
         perf_memory_frame=None if frame is None else int(frame),
-        server_rss=_rss_bytes(server.process.pid),
+        server_rss=live.rss_bytes(server.process.pid),
     )
 
 

@@ -72,10 +72,16 @@ def page_style() -> None:
     still shows that a run is under way.
 
     Streamlit keeps an element only while each run sends it again, so every run calls
-    this (the file is a few lines: it travels with every step). The stylesheet holds only
-    style, which Streamlit puts where it takes no room on the page.
+    this (the file is a few lines: it travels with every step); the file is read once per
+    process. The stylesheet holds only style, which Streamlit puts where it takes no room
+    on the page.
     """
-    st.html(PAGE_CSS)
+    st.html(_page_css())
+
+
+@st.cache_resource(show_spinner=False)
+def _page_css() -> str:
+    return f"<style>{PAGE_CSS.read_text(encoding='utf-8')}</style>"
 
 
 @st.cache_resource(show_spinner=False)

@@ -100,6 +100,15 @@ def map_call(page, body: str):
     )
 
 
+def wait_for_zoom(page, at_least: int) -> None:
+    """Wait until the map has zoomed in to ``at_least``."""
+    page.wait_for_function(
+        "(z) => {" + FIND_MAP + "return key && w[key].getZoom() >= z;}",
+        arg=at_least,
+        timeout=15_000,
+    )
+
+
 def choose_territory(page, unit: str):
     """Choose a unit in the Territory list; return the list's combobox."""
     territory = page.locator(".st-key-selected").get_by_role("combobox", name="Territory")
@@ -266,12 +275,7 @@ def test_choosing_an_island_in_the_list_zooms_the_map_to_it(server: str, page_an
     assert map_call(page, "return m.getZoom();") == 4
     choose_territory(page, "heixiazi_west")
     expect(page.locator(".st-key-context")).to_contain_text(UNITS["heixiazi_west"]["name_ru"])
-    page.wait_for_function(
-        "() => { const w = document.querySelector('" + IFRAME.replace("'", "\\'") + "')"
-        ".contentWindow; const k = Object.keys(w).find(k => k.startsWith('map_') && w[k]"
-        " && w[k].getZoom); return k && w[k].getZoom() >= 9; }",
-        timeout=15_000,
-    )
+    wait_for_zoom(page, 9)
     centre = map_call(page, "const c = m.getCenter(); return [c.lat, c.lng];")
     assert abs(centre[0] - 48.33) < 0.2 and abs(centre[1] - 134.67) < 0.2, centre
     expect(frame.locator("path.territory-heixiazi_west")).to_be_visible()
@@ -570,12 +574,7 @@ def test_a_link_to_a_small_unit_shows_it_whole_on_a_phone(browser, server: str, 
         expect(path).to_be_attached(timeout=30_000)
         settled(page)
         # zoomed in on the unit, as the page asked, then out only as far as it must be
-        page.wait_for_function(
-            "() => { const w = document.querySelector('" + IFRAME.replace("'", "\\'") + "')"
-            ".contentWindow; const k = Object.keys(w).find(k => k.startsWith('map_') && w[k]"
-            " && w[k].getZoom); return k && w[k].getZoom() >= 8; }",
-            timeout=15_000,
-        )
+        wait_for_zoom(page, 8)
         inside = path.evaluate(
             "p => { const r = p.getBoundingClientRect();"
             " const m = p.closest('.leaflet-container').getBoundingClientRect();"
